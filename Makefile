@@ -1,0 +1,52 @@
+# Leerregie: `make run` to try it, `make test` to check it. Needs only Python 3.11.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint suite browser messages clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian: apt-get install python3.11-venv"; exit 1; }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	@$(PY) manage.py login_hints
+	$(VENV)/bin/daphne -b 127.0.0.1 -p 8000 config.asgi:application
+
+# Debian's Chromium for the browser tests: installed when missing and we are root.
+# With REQUIRE_BROWSER=1 (CI) a missing Chromium is an error; otherwise those tests skip.
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  elif [ "$(REQUIRE_BROWSER)" = 1 ]; then \
+	    echo "REQUIRE_BROWSER=1 but $(CHROMIUM) is missing (apt-get install chromium as root)"; exit 1; \
+	  else \
+	    echo "No $(CHROMIUM): browser tests will be skipped (run as root, or apt-get install chromium)"; \
+	  fi; \
+	fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
+
+suite: $(STAMP)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: $(STAMP) browser lint suite
+
+# Extract strings (needs GNU gettext) and compile the catalogues (pure Python).
+messages: $(STAMP)
+	cd frontend && ../$(PY) ../manage.py makemessages -l nl --no-obsolete --ignore '*/vendor/*'
+	$(PY) -m frontend.compile_messages
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,292 @@
+"""Django admin for the classroom domain.
+
+The admin is scoped by the same declared permissions as the API and the pages: a
+school admin (a staff member with `is_staff`) sees and changes only their own school;
+the installation's superuser sees everything. Saving goes through actions.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import actions, permissions
+from .models import Group, Lesson, Membership, Place, Pupil, School
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Rows and rights come from classroom.permissions, not from Django's model perms."""
+
+    parent_field = "group"
+
+    def get_queryset(self, request):
+        return permissions.readable(request.user, super().get_queryset(request))
+
+    def has_module_permission(self, request):
+        return permissions.actor_for(request.user).is_staff_member and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_module_permission(request)
+        return permissions.can_read(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_module_permission(request)
+        return permissions.can_change(request.user, obj)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        model = db_field.remote_field.model
+        if model in permissions.RULES:
+            kwargs["queryset"] = permissions.readable(request.user, model.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The model form has already checked fields and constraints; the action writes.
+        data = {f: form.cleaned_data[f] for f in form.changed_data if f in form.cleaned_data}
+        if change:
+            self.update(request, obj, data)
+        else:
+            parent = form.cleaned_data[self.parent_field]
+            permissions.require_create(request.user, type(obj), parent)
+            obj.pk = self.create(request, parent, form.cleaned_data).pk
+
+    def create(self, request, parent, data):
+        """Create the object through its action; subclasses say which."""
+        raise NotImplementedError
+
+    def update(self, request, obj, data):
+        """Apply the changed fields through the object's action; subclasses say which."""
+        raise NotImplementedError
+
+
+@admin.register(School)
+class SchoolAdmin(ScopedAdmin):
+    list_display = ["name", "city"]
+    parent_field = None
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            actions.update_school(obj, name=obj.name, city=obj.city)
+        else:
+            obj.pk = actions.create_school(name=obj.name, city=obj.city).pk
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "school", "role"]
+    list_filter = ["role", "school"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(school_id__in=permissions.actor_for(request.user).admin_school_ids)
+
+    def _admin(self, request):
+        return request.user.is_staff and (
+            request.user.is_superuser or permissions.actor_for(request.user).admin_school_ids
+        )
+
+    def has_module_permission(self, request):
+        return bool(self._admin(request))
+
+    has_view_permission = has_change_permission = has_add_permission = (
+        lambda self, request, obj=None: bool(self._admin(request))
+    )
+
+    def has_delete_permission(self, request, obj=None):
+        return bool(self._admin(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "school":
+            kwargs["queryset"] = (
+                permissions.readable(request.user, School.objects.all()).filter(
+                    pk__in=permissions.actor_for(request.user).admin_school_ids
+                )
+                if not request.user.is_superuser
+                else School.objects.all()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        membership = actions.set_membership(school=obj.school, user=obj.user, role=obj.role)
+        obj.pk = membership.pk
+
+    def delete_model(self, request, obj):
+        actions.remove_membership(obj)
+
+
+class PlaceInline(admin.TabularInline):
+    model = Place
+    extra = 0
+    fields = ["name", "icon", "capacity"]
+    # Places are edited on their own page, so that saving goes through actions.
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Group)
+class GroupAdmin(ScopedAdmin):
+    list_display = ["name", "years_label", "school", "class_code"]
+    list_filter = ["school"]
+    readonly_fields = ["class_code"]
+    filter_horizontal = ["teachers"]
+    fields = [
+        "school",
+        "name",
+        "year_from",
+        "year_to",
+        "picture_code_length",
+        "class_code",
+        "teachers",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A group never moves to another school.
+        return ["class_code", "school"] if obj else ["class_code"]
+
+    parent_field = "school"
+    inlines = [PlaceInline]
+    actions = ["new_class_code"]
+
+    def create(self, request, parent, data):
+        return actions.create_group(
+            school=parent,
+            name=data["name"],
+            year_from=data["year_from"],
+            year_to=data["year_to"],
+            picture_code_length=data["picture_code_length"],
+            teachers=data.get("teachers", []),
+        )
+
+    def update(self, request, obj, data):
+        teachers = data.pop("teachers", None)
+        data.pop("school", None)
+        fresh = Group.objects.get(pk=obj.pk)
+        actions.update_group(fresh, **data)
+        if teachers is not None:
+            for user in set(fresh.teachers.all()) - set(teachers):
+                actions.unassign_teacher(group=fresh, user=user)
+            for user in teachers:
+                actions.assign_teacher(group=fresh, user=user)
+
+    def save_related(self, request, form, formsets, change):
+        # Teachers were assigned through actions in save_model; skip the form's m2m save.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    @admin.action(description=_("New class code"))
+    def new_class_code(self, request, queryset):
+        for group in queryset:
+            if permissions.can_change(request.user, group):
+                actions.regenerate_class_code(group)
+
+
+class PupilAdminForm(forms.ModelForm):
+    new_photo = forms.ImageField(label=_("New photo"), required=False)
+
+    class Meta:
+        model = Pupil
+        fields = ["group", "display_name", "avatar", "avatar_colour", "active"]
+
+
+@admin.register(Pupil)
+class PupilAdmin(ScopedAdmin):
+    form = PupilAdminForm
+    list_display = ["display_name", "group", "active", "is_locked_now"]
+    list_filter = ["group__school", "group", "active"]
+    search_fields = ["display_name"]
+    readonly_fields = ["picture_code", "locked_until"]
+    actions = ["new_picture_codes", "unlock"]
+
+    @admin.display(boolean=True, description=_("locked"))
+    def is_locked_now(self, pupil):
+        return pupil.is_locked()
+
+    def create(self, request, parent, data):
+        pupil = actions.create_pupil(
+            group=parent,
+            display_name=data["display_name"],
+            avatar=data.get("avatar") or None,
+            avatar_colour=data.get("avatar_colour") or None,
+            active=data.get("active", True),
+        )
+        if data.get("new_photo"):
+            actions.set_pupil_photo(pupil, data["new_photo"])
+        return pupil
+
+    def update(self, request, obj, data):
+        photo = data.pop("new_photo", None)
+        fresh = Pupil.objects.get(pk=obj.pk)
+        if "group" in data:
+            permissions.require_create(request.user, Pupil, data["group"])
+        actions.update_pupil(fresh, **data)
+        if photo:
+            actions.set_pupil_photo(fresh, photo)
+
+    @admin.action(description=_("New picture code"))
+    def new_picture_codes(self, request, queryset):
+        for pupil in queryset:
+            if permissions.can_change(request.user, pupil):
+                actions.reset_picture_code(pupil)
+
+    @admin.action(description=_("Unlock"))
+    def unlock(self, request, queryset):
+        for pupil in queryset:
+            if permissions.can_change(request.user, pupil):
+                actions.unlock_pupil(pupil)
+
+
+@admin.register(Place)
+class PlaceAdmin(ScopedAdmin):
+    list_display = ["name", "group", "icon", "capacity"]
+    list_filter = ["group"]
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and permissions.can_change(request.user, obj)
+
+    def delete_model(self, request, obj):
+        actions.delete_place(obj)
+
+    def create(self, request, parent, data):
+        return actions.create_place(
+            group=parent, name=data["name"], icon=data["icon"], capacity=data.get("capacity")
+        )
+
+    def update(self, request, obj, data):
+        data.pop("group", None)
+        actions.update_place(Place.objects.get(pk=obj.pk), **data)
+
+
+@admin.register(Lesson)
+class LessonAdmin(ScopedAdmin):
+    list_display = ["title", "group", "date", "subject", "differentiation"]
+    list_filter = ["group", "subject"]
+    date_hierarchy = "date"
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and permissions.can_change(request.user, obj)
+
+    def delete_model(self, request, obj):
+        actions.delete_lesson(obj)
+
+    def create(self, request, parent, data):
+        fields = {k: v for k, v in data.items() if k in actions.LESSON_FIELDS}
+        return actions.create_lesson(group=parent, **fields)
+
+    def update(self, request, obj, data):
+        fields = {k: v for k, v in data.items() if k in actions.LESSON_FIELDS}
+        actions.update_lesson(Lesson.objects.get(pk=obj.pk), **fields)

@@ -1,0 +1,268 @@
+"""REST API for the classroom domain. Viewsets parse, check and call an action."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from . import actions
+from .models import ASPECTS, Group, Lesson, Place, Pupil, School
+from .permissions import ScopedQuerysetMixin, actor_for, can_create
+
+
+def exception_handler(exc, context):
+    """Actions raise Django's ValidationError; the API answers it as a 400."""
+    if isinstance(exc, DjangoValidationError):
+        exc = DRFValidationError({"detail": exc.messages})
+    return drf_exception_handler(exc, context)
+
+
+def run_action(func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except DjangoValidationError as exc:
+        raise DRFValidationError({"detail": exc.messages}) from exc
+
+
+# --- Serializers --------------------------------------------------------------------
+
+
+class SchoolSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = School
+        fields = ["id", "name", "city"]
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    years = serializers.CharField(source="years_label", read_only=True)
+
+    class Meta:
+        model = Group
+        fields = [
+            "id",
+            "school",
+            "name",
+            "year_from",
+            "year_to",
+            "years",
+            "picture_code_length",
+            "class_code",
+        ]
+        read_only_fields = ["class_code"]
+
+
+class PupilSerializer(serializers.ModelSerializer):
+    """What teachers see of a pupil, including the picture code for login cards."""
+
+    is_locked = serializers.SerializerMethodField()
+    has_photo = serializers.SerializerMethodField()
+    picture_code = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Pupil
+        fields = [
+            "id",
+            "group",
+            "display_name",
+            "avatar",
+            "avatar_colour",
+            "active",
+            "picture_code",
+            "is_locked",
+            "has_photo",
+        ]
+        extra_kwargs = {"avatar": {"required": False}, "avatar_colour": {"required": False}}
+
+    def get_is_locked(self, pupil: Pupil) -> bool:
+        return pupil.is_locked()
+
+    def get_has_photo(self, pupil: Pupil) -> bool:
+        return bool(pupil.photo)
+
+
+class PupilSelfSerializer(PupilSerializer):
+    """What a pupil sees of their own record: no code, no lock state."""
+
+    class Meta(PupilSerializer.Meta):
+        fields = ["id", "group", "display_name", "avatar", "avatar_colour", "has_photo"]
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Place
+        fields = ["id", "group", "name", "icon", "capacity"]
+
+
+class LessonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Lesson
+        fields = [
+            "id",
+            "group",
+            "subject",
+            "date",
+            "title",
+            *[f"{aspect}_openness" for aspect in ASPECTS],
+            "differentiation",
+        ]
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.ChoiceField(choices=["pupil", "staff", "superuser"])
+    pupil = PupilSelfSerializer(allow_null=True)
+    school_ids = serializers.ListField(child=serializers.IntegerField())
+    managed_group_ids = serializers.ListField(child=serializers.IntegerField())
+
+
+# --- Viewsets -----------------------------------------------------------------------
+
+
+class ActionViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
+    """A viewset whose writes go through actions.
+
+    `parent_field` names the validated field that holds the group (or school) a new
+    object is created in; creating requires the model's `can_create` on it.
+    """
+
+    parent_field = "group"
+    create_action = None
+    update_action = None
+    delete_action = None
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        parent = data.pop(self.parent_field)
+        if not can_create(self.request.user, self.queryset.model, parent):
+            raise PermissionDenied
+        serializer.instance = run_action(
+            type(self).create_action, **{self.parent_field: parent}, **data
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        if self.parent_field in data and data[self.parent_field] != getattr(
+            serializer.instance, self.parent_field
+        ):
+            raise DRFValidationError({self.parent_field: ["This cannot be changed."]})
+        data.pop(self.parent_field, None)
+        serializer.instance = run_action(type(self).update_action, serializer.instance, **data)
+
+    def perform_destroy(self, instance):
+        if type(self).delete_action is None:
+            raise PermissionDenied
+        run_action(type(self).delete_action, instance)
+
+
+class SchoolViewSet(
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = School.objects.all()
+    serializer_class = SchoolSerializer
+
+    def perform_update(self, serializer):
+        serializer.instance = run_action(
+            actions.update_school, serializer.instance, **serializer.validated_data
+        )
+
+
+class GroupViewSet(ActionViewSet):
+    queryset = Group.objects.select_related("school")
+    serializer_class = GroupSerializer
+    parent_field = "school"
+    create_action = actions.create_group
+    update_action = actions.update_group
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    @extend_schema(request=None, responses=GroupSerializer)
+    @action(detail=True, methods=["post"], url_path="new-class-code")
+    def new_class_code(self, request, pk=None):
+        """A new class code; the old code and QR stop working at once."""
+        group = self.get_object()
+        actions.regenerate_class_code(group)
+        return Response(GroupSerializer(group).data)
+
+
+class PupilViewSet(ActionViewSet):
+    queryset = Pupil.objects.select_related("group")
+    serializer_class = PupilSerializer
+    create_action = actions.create_pupil
+    update_action = actions.update_pupil
+    # Deleting a pupil is erasure of a child's data: that is the research app's job,
+    # with its own checks. Teachers deactivate instead.
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        if actor_for(self.request.user).pupil is not None:
+            return PupilSelfSerializer
+        return PupilSerializer
+
+    @extend_schema(request=None, responses=PupilSerializer)
+    @action(detail=True, methods=["post"], url_path="new-picture-code")
+    def new_picture_code(self, request, pk=None):
+        """A new picture code (print a new login card); also unlocks the pupil."""
+        pupil = self.get_object()
+        actions.reset_picture_code(pupil)
+        return Response(PupilSerializer(pupil).data)
+
+    @extend_schema(request=None, responses=PupilSerializer)
+    @action(detail=True, methods=["post"])
+    def unlock(self, request, pk=None):
+        """Lift the lock after too many wrong picture codes."""
+        pupil = self.get_object()
+        actions.unlock_pupil(pupil)
+        return Response(PupilSerializer(pupil).data)
+
+
+class PlaceViewSet(ActionViewSet):
+    queryset = Place.objects.all()
+    serializer_class = PlaceSerializer
+    create_action = actions.create_place
+    update_action = actions.update_place
+    delete_action = actions.delete_place
+
+
+class LessonViewSet(ActionViewSet):
+    queryset = Lesson.objects.all()
+    serializer_class = LessonSerializer
+    create_action = actions.create_lesson
+    update_action = actions.update_lesson
+    delete_action = actions.delete_lesson
+
+
+class MeView(APIView):
+    """Who is logged in, and in which role."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        actor = actor_for(request.user)
+        role = "superuser" if actor.is_superuser else ("pupil" if actor.pupil else "staff")
+        return Response(
+            {
+                "username": request.user.get_username() if actor.pupil is None else "",
+                "role": role,
+                "pupil": PupilSelfSerializer(actor.pupil).data if actor.pupil else None,
+                "school_ids": sorted(actor.staff_school_ids),
+                "managed_group_ids": sorted(actor.managed_group_ids),
+            }
+        )
+
+
+router = DefaultRouter()
+router.register("schools", SchoolViewSet)
+router.register("groups", GroupViewSet)
+router.register("pupils", PupilViewSet)
+router.register("places", PlaceViewSet)
+router.register("lessons", LessonViewSet)

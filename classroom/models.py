@@ -1,0 +1,234 @@
+"""Schools, groups, teachers, pupils, places and lessons.
+
+Models hold data and its invariants; every change of important state goes through
+`classroom.actions`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .pictograms import AVATAR_COLOURS, PICTOGRAMS, PLACE_ICONS
+
+# Class codes avoid characters that children (and teachers) confuse: 0/O, 1/I/L.
+CLASS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CLASS_CODE_LENGTH = 6
+
+
+class School(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    TEACHER = "teacher", _("teacher")
+    SCHOOL_ADMIN = "school_admin", _("school admin")
+
+
+class Membership(models.Model):
+    """A staff member's place in a school. Teaching a group is `Group.teachers`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TEACHER)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school"], name="membership_unique_user_school")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.school} ({self.get_role_display()})"
+
+
+class Group(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("name"), max_length=100)
+    year_from = models.PositiveSmallIntegerField(
+        _("year from"), validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    year_to = models.PositiveSmallIntegerField(
+        _("year to"), validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    class_code = models.CharField(_("class code"), max_length=12, unique=True)
+    picture_code_length = models.PositiveSmallIntegerField(
+        _("picture code length"),
+        choices=[(2, "2"), (3, "3")],
+        default=3,
+        help_text=_("How many pictures pupils tap to log in: 2 for toddlers, 3 for older pupils."),
+    )
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="taught_groups",
+        verbose_name=_("teachers"),
+    )
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["year_from", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_from__gte=1, year_to__lte=8, year_from__lte=models.F("year_to")),
+                name="group_years_between_1_and_8",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def years_label(self) -> str:
+        if self.year_from == self.year_to:
+            return _("groep %(year)s") % {"year": self.year_from}
+        return _("groep %(start)s-%(end)s") % {"start": self.year_from, "end": self.year_to}
+
+
+def _pictogram_choices():
+    return [(key, label) for key, label in PICTOGRAMS.items()]
+
+
+class Pupil(models.Model):
+    """A pupil. Each has a Django user without a password, so sessions, the API and
+    WebSockets authenticate pupils and teachers the same way."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pupil"
+    )
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="pupils")
+    display_name = models.CharField(_("display name"), max_length=60)
+    avatar = models.CharField(_("avatar"), max_length=20, choices=_pictogram_choices)
+    avatar_colour = models.CharField(
+        _("avatar colour"), max_length=20, choices=[(c, c) for c in AVATAR_COLOURS]
+    )
+    photo = models.ImageField(_("photo"), upload_to="pupil-photos/", blank=True)
+    # The picture code is printed on login cards, so it is stored readable; it keeps out
+    # classmates, not attackers, and the lock below stops guessing.
+    picture_code = models.CharField(_("picture code"), max_length=80)
+    login_token = models.CharField(max_length=32, unique=True, editable=False)
+    failed_code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("pupil")
+        verbose_name_plural = _("pupils")
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def code_sequence(self) -> list[str]:
+        return self.picture_code.split(",") if self.picture_code else []
+
+    @property
+    def avatar_hex(self) -> str:
+        return AVATAR_COLOURS.get(self.avatar_colour, "#555555")
+
+    def is_locked(self, now=None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class Place(models.Model):
+    """A werkplek in a group's classroom or school (instructietafel, stiltehoek, gang)."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="places")
+    name = models.CharField(_("name"), max_length=80)
+    icon = models.CharField(
+        _("icon"), max_length=20, choices=[(k, v) for k, v in PLACE_ICONS.items()], default="table"
+    )
+    capacity = models.PositiveSmallIntegerField(_("capacity"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "name"], name="place_unique_name_per_group")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Openness(models.TextChoices):
+    """How open one aspect of a lesson is to pupils (personalisation-quadrant.md)."""
+
+    FIXED = "fixed", _("teacher decides")
+    CHOICE = "choice", _("choice from options")
+    FREE = "free", _("pupil decides")
+
+
+class Differentiation(models.TextChoices):
+    WHOLE_CLASS = "whole_class", _("whole class")
+    LEVEL_GROUPS = "level_groups", _("level groups")
+    INDIVIDUAL = "individual", _("individual")
+
+
+class Subject(models.TextChoices):
+    MATH = "rekenen", _("math")
+    LANGUAGE = "taal", _("language")
+    READING = "lezen", _("reading")
+    SPELLING = "spelling", _("spelling")
+    WORLD = "wereldorientatie", _("world orientation")
+    PLAY = "spelen", _("play and work")
+    OTHER = "anders", _("other")
+
+
+ASPECTS: tuple[str, ...] = ("goal", "instruction", "place", "partner", "order")
+
+
+def _openness_field(verbose: str) -> models.CharField:
+    return models.CharField(
+        verbose, max_length=10, choices=Openness.choices, default=Openness.FIXED
+    )
+
+
+class Lesson(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="lessons")
+    subject = models.CharField(_("subject"), max_length=30, choices=Subject.choices)
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    goal_openness = _openness_field(_("goal"))
+    instruction_openness = _openness_field(_("instruction"))
+    place_openness = _openness_field(_("place"))
+    partner_openness = _openness_field(_("partner"))
+    order_openness = _openness_field(_("order"))
+    differentiation = models.CharField(
+        _("differentiation"),
+        max_length=20,
+        choices=Differentiation.choices,
+        default=Differentiation.WHOLE_CLASS,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        ordering = ["-date", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    def openness(self, aspect: str) -> str:
+        return getattr(self, f"{aspect}_openness")

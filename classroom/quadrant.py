@@ -1,0 +1,117 @@
+"""Where a lesson sits on regie x belang (see personalisation-quadrant.md).
+
+Pure functions over plain data, so the dashboard, exports and tests share one
+implementation and every number can be explained in one sentence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import ASPECTS, Differentiation, Openness
+
+OPENNESS_WEIGHT = {Openness.FIXED: 0.0, Openness.CHOICE: 0.5, Openness.FREE: 1.0}
+DIFFERENTIATION_BELANG = {
+    Differentiation.WHOLE_CLASS: 0.0,
+    Differentiation.LEVEL_GROUPS: 0.5,
+    Differentiation.INDIVIDUAL: 1.0,
+}
+PUPIL, TEACHER = "pupil", "teacher"
+
+QUADRANTS = {
+    (False, False): _("klassikaal onderwijs"),
+    (True, False): _("zelfregulerend leren in een vaststaand programma"),
+    (False, True): _("groepsdifferentiatie en individuele leerlijnen"),
+    (True, True): _("gepersonaliseerd leren"),
+}
+
+
+def openness_of(lesson) -> dict[str, str]:
+    return {aspect: lesson.openness(aspect) for aspect in ASPECTS}
+
+
+def intended_regie(lesson) -> float:
+    """Mean of the five aspect weights: fixed 0, choice 0.5, free 1."""
+    return sum(OPENNESS_WEIGHT[o] for o in openness_of(lesson).values()) / len(ASPECTS)
+
+
+def intended_belang(lesson) -> float:
+    return DIFFERENTIATION_BELANG[lesson.differentiation]
+
+
+@dataclass(frozen=True)
+class PupilRecord:
+    """What one pupil's records in a lesson say.
+
+    `decisions` maps an aspect to who made that decision ("pupil" or "teacher"); an
+    aspect without a recorded decision is simply absent. `goals` and `instruction`
+    say what the pupil works on.
+    """
+
+    decisions: Mapping[str, str]
+    goals: frozenset = frozenset()
+    instruction: bool | None = None
+
+    @property
+    def combination(self) -> tuple:
+        return (self.goals, self.instruction)
+
+
+@dataclass(frozen=True)
+class Enacted:
+    regie: float | None
+    belang: float | None
+    pupils_with_data: int
+    pupils_without_data: int
+    pupil_weight: float
+    decisions: int
+
+
+def _pupil_weight(openness: Mapping[str, str], record: PupilRecord) -> float:
+    weight = 0.0
+    for aspect in ASPECTS:
+        # A fixed aspect is the teacher's decision whatever was recorded.
+        if openness[aspect] != Openness.FIXED and record.decisions.get(aspect) == PUPIL:
+            weight += OPENNESS_WEIGHT[openness[aspect]]
+    return weight
+
+
+def gini_simpson(combinations: list[Hashable]) -> float | None:
+    """The chance that two pupils picked at random work on something different."""
+    if len(combinations) < 2:
+        return None
+    counts = Counter(combinations)
+    total = len(combinations)
+    return 1 - sum((n / total) ** 2 for n in counts.values())
+
+
+def enacted(openness: Mapping[str, str], records: Mapping[Hashable, PupilRecord | None]) -> Enacted:
+    """The lesson's enacted position. Pupils whose record is None are left out."""
+    with_data = [r for r in records.values() if r is not None]
+    without = len(records) - len(with_data)
+    decisions = len(with_data) * len(ASPECTS)
+    weight = sum(_pupil_weight(openness, r) for r in with_data)
+    return Enacted(
+        regie=(weight / decisions) if decisions else None,
+        belang=gini_simpson([r.combination for r in with_data]),
+        pupils_with_data=len(with_data),
+        pupils_without_data=without,
+        pupil_weight=weight,
+        decisions=decisions,
+    )
+
+
+def pupil_position(
+    openness: Mapping[str, str], record: PupilRecord, records: list[PupilRecord]
+) -> tuple[float, float]:
+    """One pupil's own regie, and 1 - the share of the class with the same combination."""
+    same = sum(1 for r in records if r.combination == record.combination)
+    return _pupil_weight(openness, record) / len(ASPECTS), 1 - same / len(records)
+
+
+def quadrant_name(regie: float, belang: float) -> str:
+    return str(QUADRANTS[(regie >= 0.5, belang >= 0.5)])

@@ -1,0 +1,3 @@
+"""WebSocket URL routes. Each consumer authorises on connect through classroom.permissions."""
+
+websocket_urlpatterns: list = []

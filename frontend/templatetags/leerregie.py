@@ -1,0 +1,11 @@
+from django import template
+
+from classroom.pictograms import label
+
+register = template.Library()
+
+
+@register.filter
+def pictogram_label(key: str) -> str:
+    """The translated name of a pictogram, for alt texts and read-aloud."""
+    return label(key)

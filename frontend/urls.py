@@ -1,0 +1,37 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from .views import auth, pupil, teacher
+
+app_name = "frontend"
+
+urlpatterns = [
+    path("", auth.start, name="start"),
+    path("home/", auth.home, name="home"),
+    path("login/", auth.TeacherLoginView.as_view(), name="teacher-login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("klas/", auth.class_code, name="class-code"),
+    path("klas/<str:code>/", auth.class_grid, name="class-grid"),
+    path("klas/<str:code>/<str:token>/", auth.picture_code, name="picture-code"),
+    path("klas/<str:code>/<str:token>/foto", auth.class_photo, name="class-photo"),
+    path("leerling/", pupil.home, name="pupil-home"),
+    path("leerling/wissel/", pupil.switch, name="switch-pupil"),
+    path("leerkracht/", teacher.home, name="teacher-home"),
+    path("leerkracht/groep/<int:group_id>/", teacher.group, name="group"),
+    path("leerkracht/groep/<int:group_id>/kaarten/", teacher.login_cards, name="login-cards"),
+    path("leerkracht/groep/<int:group_id>/qr.svg", teacher.group_qr, name="group-qr"),
+    path(
+        "leerkracht/groep/<int:group_id>/nieuwe-klascode/",
+        teacher.new_class_code,
+        name="group-new-code",
+    ),
+    path("leerkracht/leerling/<int:pupil_id>/foto", teacher.pupil_photo, name="pupil-photo"),
+    path(
+        "leerkracht/leerling/<int:pupil_id>/ontgrendel/", teacher.unlock_pupil, name="pupil-unlock"
+    ),
+    path(
+        "leerkracht/leerling/<int:pupil_id>/nieuwe-code/",
+        teacher.new_picture_code,
+        name="pupil-new-code",
+    ),
+]

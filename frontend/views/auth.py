@@ -1,0 +1,140 @@
+"""Logging in: teachers by password, pupils by class code, picture and picture code."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth.views import LoginView
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from classroom import actions
+from classroom.models import Group, Pupil
+from classroom.permissions import actor_for
+from classroom.pictograms import CODE_GRID, label
+
+# A shared Chromebook remembers its class, so tomorrow's first pupil taps straight in.
+CLASS_COOKIE = "leerregie_klas"
+CLASS_COOKIE_AGE = 365 * 24 * 60 * 60
+
+
+def normalise_code(code: str) -> str:
+    return "".join(code.split()).upper()
+
+
+def _group_for_code(code: str) -> Group | None:
+    return Group.objects.filter(class_code=normalise_code(code)).select_related("school").first()
+
+
+def start(request):
+    actor = actor_for(request.user)
+    if actor.pupil is not None:
+        return redirect("frontend:pupil-home")
+    if actor.is_staff_member:
+        return redirect("frontend:teacher-home")
+    remembered = _group_for_code(request.COOKIES.get(CLASS_COOKIE, ""))
+    return render(request, "start.html", {"remembered_group": remembered})
+
+
+def home(request):
+    """Where LOGIN_REDIRECT_URL lands: each role's own home."""
+    return start(request) if request.user.is_authenticated else redirect("frontend:start")
+
+
+class TeacherLoginView(LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def class_code(request):
+    error = None
+    if request.method == "POST":
+        group = _group_for_code(request.POST.get("code", ""))
+        if group is not None:
+            return redirect("frontend:class-grid", code=group.class_code)
+        error = "unknown-code"
+    return render(request, "pupil/class_code.html", {"error": error}, status=400 if error else 200)
+
+
+@never_cache
+def class_grid(request, code: str):
+    group = _group_for_code(code)
+    if group is None:
+        return render(request, "pupil/class_code.html", {"error": "unknown-code"}, status=404)
+    if code != group.class_code:
+        return redirect("frontend:class-grid", code=group.class_code)
+    pupils = group.pupils.filter(active=True).order_by("display_name")
+    response = render(request, "pupil/class_grid.html", {"group": group, "pupils": pupils})
+    response.set_cookie(
+        CLASS_COOKIE,
+        group.class_code,
+        max_age=CLASS_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
+    )
+    return response
+
+
+def _pupil_for(code: str, token: str) -> Pupil:
+    group = _group_for_code(code)
+    if group is None:
+        raise Http404
+    return get_object_or_404(
+        Pupil.objects.select_related("group", "user"), group=group, login_token=token, active=True
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def picture_code(request, code: str, token: str):
+    pupil = _pupil_for(code, token)
+    context = {
+        "pupil": pupil,
+        "group": pupil.group,
+        "grid": [(key, label(key)) for key in CODE_GRID],
+        "code_length": len(pupil.code_sequence),
+    }
+    status = 200
+    if pupil.is_locked():
+        context["locked_until"] = pupil.locked_until
+    elif request.method == "POST":
+        attempt = [part for part in request.POST.get("code", "").split(",") if part]
+        result = actions.check_picture_code(pupil, attempt)
+        if result.ok:
+            login(request, pupil.user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("frontend:pupil-home")
+        status = 403
+        if result.locked:
+            context["locked_until"] = result.locked_until
+        else:
+            context["wrong_code"] = True
+            context["attempts_left"] = result.attempts_left
+    if "locked_until" in context:
+        context["locked_until_text"] = formats.time_format(
+            timezone.localtime(context["locked_until"]), "H:i"
+        )
+    return render(request, "pupil/picture_code.html", context, status=status)
+
+
+def class_photo(request, code: str, token: str):
+    """A pupil's photo in the class grid: visible to whoever has the class open."""
+    pupil = _pupil_for(code, token)
+    if not pupil.photo:
+        raise Http404
+    return photo_response(pupil)
+
+
+def photo_response(pupil: Pupil) -> FileResponse:
+    response = FileResponse(pupil.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def class_grid_url(pupil: Pupil) -> str:
+    return reverse("frontend:class-grid", kwargs={"code": pupil.group.class_code})

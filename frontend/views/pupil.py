@@ -1,0 +1,29 @@
+"""The pupil's own pages."""
+
+from django.contrib.auth import logout
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from classroom.models import Lesson
+from classroom.permissions import actor_for, readable
+
+from ..access import pupil_required
+from .auth import class_grid_url
+
+
+@pupil_required
+def home(request):
+    pupil = actor_for(request.user).pupil
+    today = timezone.localdate()
+    lessons = readable(request.user, Lesson.objects.filter(date=today)).order_by("title")
+    return render(request, "pupil/home.html", {"pupil": pupil, "lessons": lessons})
+
+
+@require_POST
+@pupil_required
+def switch(request):
+    """One tap on a shared Chromebook: log this pupil out and show the class again."""
+    target = class_grid_url(actor_for(request.user).pupil)
+    logout(request)
+    return redirect(target)

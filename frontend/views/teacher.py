@@ -1,0 +1,131 @@
+"""The teacher's pages: their groups, pupils' login help, login cards."""
+
+import segno
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from classroom import actions
+from classroom.models import Group, Pupil
+from classroom.permissions import get_readable_or_404, readable, require_change
+from classroom.quadrant import intended_regie
+
+from ..access import staff_required
+from .auth import photo_response
+
+
+@staff_required
+def home(request):
+    groups = readable(request.user, Group.objects.select_related("school")).annotate(
+        pupil_count=Count("pupils", filter=Q(pupils__active=True), distinct=True)
+    )
+    return render(request, "teacher/home.html", {"groups": groups})
+
+
+def _managed_group(request, group_id: int) -> Group:
+    group = get_readable_or_404(request.user, Group.objects.select_related("school"), pk=group_id)
+    require_change(request.user, group)
+    return group
+
+
+def _class_url(request, group: Group) -> str:
+    return request.build_absolute_uri(reverse("frontend:class-grid", args=[group.class_code]))
+
+
+@staff_required
+def group(request, group_id: int):
+    group = _managed_group(request, group_id)
+    pupils = group.pupils.order_by("-active", "display_name")
+    lessons = [
+        (lesson, intended_regie(lesson)) for lesson in group.lessons.order_by("-date", "title")[:20]
+    ]
+    return render(
+        request,
+        "teacher/group.html",
+        {
+            "group": group,
+            "pupils": pupils,
+            "places": group.places.all(),
+            "lessons": lessons,
+            "class_url": _class_url(request, group),
+        },
+    )
+
+
+@staff_required
+def group_qr(request, group_id: int):
+    group = _managed_group(request, group_id)
+    qr = segno.make(_class_url(request, group), error="m")
+    response = HttpResponse(qr.svg_inline(scale=4, border=2), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@staff_required
+def login_cards(request, group_id: int):
+    group = _managed_group(request, group_id)
+    qr_svg = segno.make(_class_url(request, group), error="m").svg_inline(scale=3, border=1)
+    pupils = group.pupils.filter(active=True).order_by("display_name")
+    return render(
+        request,
+        "teacher/login_cards.html",
+        {
+            "group": group,
+            "pupils": pupils,
+            "qr_svg": qr_svg,
+            "class_url": _class_url(request, group),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def new_class_code(request, group_id: int):
+    group = _managed_group(request, group_id)
+    actions.regenerate_class_code(group)
+    messages.success(
+        request,
+        _("New class code: %(code)s. The old code and QR code no longer work.")
+        % {"code": group.class_code},
+    )
+    return redirect("frontend:group", group_id=group.pk)
+
+
+def _managed_pupil(request, pupil_id: int) -> Pupil:
+    pupil = get_readable_or_404(request.user, Pupil.objects.select_related("group"), pk=pupil_id)
+    require_change(request.user, pupil)
+    return pupil
+
+
+@require_POST
+@staff_required
+def unlock_pupil(request, pupil_id: int):
+    pupil = _managed_pupil(request, pupil_id)
+    actions.unlock_pupil(pupil)
+    messages.success(request, _("%(name)s can log in again.") % {"name": pupil.display_name})
+    return redirect("frontend:group", group_id=pupil.group_id)
+
+
+@require_POST
+@staff_required
+def new_picture_code(request, pupil_id: int):
+    pupil = _managed_pupil(request, pupil_id)
+    actions.reset_picture_code(pupil)
+    messages.success(
+        request,
+        _("%(name)s has a new picture code. Print a new login card.")
+        % {"name": pupil.display_name},
+    )
+    return redirect("frontend:group", group_id=pupil.group_id)
+
+
+@staff_required
+def pupil_photo(request, pupil_id: int):
+    pupil = get_readable_or_404(request.user, Pupil, pk=pupil_id)
+    if not pupil.photo:
+        raise Http404
+    return photo_response(pupil)

@@ -1,0 +1,1 @@
+"""Doelenboekje: strands, blocks, goals, rubrics and self-assessments."""

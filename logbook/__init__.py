@@ -1,0 +1,1 @@
+"""Rekenlogboek: logbook entries, instruction requests, evaluations, photos, notes."""

@@ -1,0 +1,1 @@
+"""Usage events, consent, pseudonymised exports, design teams and interventions."""

@@ -1,0 +1,125 @@
+"""Shared personas and the small world they live in.
+
+Two schools. In school A, `teacher` teaches group G (pupils `pupil` and `classmate`),
+`colleague` teaches group H (pupil `other_pupil`), `school_admin` runs school A. In
+school B, `other_school_teacher` teaches group GB.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from classroom import actions
+from classroom.models import Role
+
+PERSONAS = [
+    "teacher",
+    "colleague",
+    "other_school_teacher",
+    "school_admin",
+    "pupil",
+    "classmate",
+    "other_pupil",
+    "anonymous",
+]
+
+
+@dataclass
+class World:
+    school: object
+    other_school: object
+    group: object
+    other_group: object
+    foreign_group: object
+    teacher: object
+    colleague: object
+    other_school_teacher: object
+    school_admin: object
+    pupil: object
+    classmate: object
+    other_pupil: object
+    place: object
+    lesson: object
+    other_lesson: object
+
+    def user(self, persona: str):
+        if persona == "anonymous":
+            return None
+        obj = getattr(self, persona)
+        return obj.user if hasattr(obj, "user") else obj
+
+
+def build_world() -> World:
+    school = actions.create_school(name="OBS De Linde", city="Zwolle")
+    other_school = actions.create_school(name="CBS Het Anker", city="Kampen")
+
+    def staff(school, username, role=Role.TEACHER):
+        return actions.create_staff_user(
+            school=school, username=username, password="correct horse 42", role=role
+        )
+
+    teacher = staff(school, "juf.mirjam")
+    colleague = staff(school, "meester.joost")
+    school_admin = staff(school, "directeur.karin", Role.SCHOOL_ADMIN)
+    other_school_teacher = staff(other_school, "juf.petra")
+    group = actions.create_group(school=school, name="Groep 6", year_from=6, teachers=[teacher])
+    other_group = actions.create_group(
+        school=school, name="Groep 3", year_from=3, teachers=[colleague]
+    )
+    foreign_group = actions.create_group(
+        school=other_school, name="Groep 6b", year_from=6, teachers=[other_school_teacher]
+    )
+    pupil = actions.create_pupil(group=group, display_name="Noor", picture_code="sun,fish,star")
+    classmate = actions.create_pupil(group=group, display_name="Daan", picture_code="moon,tree,car")
+    other_pupil = actions.create_pupil(group=other_group, display_name="Sem")
+    actions.create_pupil(group=foreign_group, display_name="Lotte")
+    place = actions.create_place(group=group, name="Stiltehoek", icon="quiet", capacity=4)
+    lesson = actions.create_lesson(group=group, title="Breuken", subject="rekenen")
+    other_lesson = actions.create_lesson(group=other_group, title="Lezen", subject="lezen")
+    return World(
+        school=school,
+        other_school=other_school,
+        group=group,
+        other_group=other_group,
+        foreign_group=foreign_group,
+        teacher=teacher,
+        colleague=colleague,
+        other_school_teacher=other_school_teacher,
+        school_admin=school_admin,
+        pupil=pupil,
+        classmate=classmate,
+        other_pupil=other_pupil,
+        place=place,
+        lesson=lesson,
+        other_lesson=other_lesson,
+    )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def client_as(client):
+    """A Django test client logged in as a persona of the world."""
+
+    def login(user):
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def _fast_test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Real hashing costs ~0.25 s a password; the matrix builds hundreds of worlds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

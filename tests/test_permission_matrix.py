@@ -1,0 +1,418 @@
+"""Every endpoint, every persona: who gets data, who gets 403/404.
+
+Readers may GET; managers may also change. Anyone else gets 404 for an object (its
+existence is not revealed) and 403 for creating in a group they do not manage.
+Anonymous API callers get 403, anonymous page visitors are sent to a login page.
+`test_every_route_is_in_the_matrix` fails when a new route is not listed here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from classroom import actions
+from tests.conftest import PERSONAS, World
+from tests.images import jpeg_bytes
+
+MANAGERS = {"teacher", "school_admin"}
+GROUP_READERS = MANAGERS | {"pupil", "classmate"}
+SELF_READERS = MANAGERS | {"pupil"}
+STAFF = {"teacher", "colleague", "other_school_teacher", "school_admin"}
+PUPILS = {"pupil", "classmate", "other_pupil"}
+
+
+@dataclass
+class Api:
+    route: str
+    method: str
+    url: Callable[[World], str]
+    kind: str  # "list", "read", "change", "create"
+    readers: set
+    data: Callable[[World], dict] | None = None
+    listed: Callable[[World], set] | None = None  # for lists: ids each manager sees
+
+
+def group_ids(w: World) -> set:
+    return {w.group.pk}
+
+
+API = [
+    Api("api-me", "get", lambda w: "/api/me/", "list", STAFF | PUPILS),
+    # Schools: staff of a school read it, its admin changes it.
+    Api("school-list", "get", lambda w: "/api/schools/", "list", STAFF | PUPILS),
+    Api(
+        "school-detail",
+        "get",
+        lambda w: f"/api/schools/{w.school.pk}/",
+        "read",
+        {"teacher", "colleague", "school_admin"},
+    ),
+    Api(
+        "school-detail",
+        "patch",
+        lambda w: f"/api/schools/{w.school.pk}/",
+        "change",
+        {"teacher", "colleague", "school_admin"},
+        data=lambda w: {"city": "Deventer"},
+    ),
+    # Groups.
+    Api("group-list", "get", lambda w: "/api/groups/", "list", STAFF | PUPILS),
+    Api("group-detail", "get", lambda w: f"/api/groups/{w.group.pk}/", "read", GROUP_READERS),
+    Api(
+        "group-detail",
+        "patch",
+        lambda w: f"/api/groups/{w.group.pk}/",
+        "change",
+        GROUP_READERS,
+        data=lambda w: {"name": "Groep 6 De Uilen"},
+    ),
+    Api(
+        "group-list",
+        "post",
+        lambda w: "/api/groups/",
+        "create-admin",
+        set(),
+        data=lambda w: {
+            "school": w.school.pk,
+            "name": "Groep 7",
+            "year_from": 7,
+            "year_to": 7,
+            "picture_code_length": 3,
+        },
+    ),
+    Api(
+        "group-new-class-code",
+        "post",
+        lambda w: f"/api/groups/{w.group.pk}/new-class-code/",
+        "change",
+        GROUP_READERS,
+    ),
+    # Pupils: a pupil reads only their own record.
+    Api("pupil-list", "get", lambda w: "/api/pupils/", "list", STAFF | PUPILS),
+    Api("pupil-detail", "get", lambda w: f"/api/pupils/{w.pupil.pk}/", "read", SELF_READERS),
+    Api(
+        "pupil-detail",
+        "patch",
+        lambda w: f"/api/pupils/{w.pupil.pk}/",
+        "change",
+        SELF_READERS,
+        data=lambda w: {"display_name": "Noor B."},
+    ),
+    Api(
+        "pupil-list",
+        "post",
+        lambda w: "/api/pupils/",
+        "create",
+        set(),
+        data=lambda w: {"group": w.group.pk, "display_name": "Finn"},
+    ),
+    Api(
+        "pupil-new-picture-code",
+        "post",
+        lambda w: f"/api/pupils/{w.pupil.pk}/new-picture-code/",
+        "change",
+        SELF_READERS,
+    ),
+    Api(
+        "pupil-unlock",
+        "post",
+        lambda w: f"/api/pupils/{w.pupil.pk}/unlock/",
+        "change",
+        SELF_READERS,
+    ),
+    # Places and lessons: the whole group reads, its teachers change.
+    Api("place-list", "get", lambda w: "/api/places/", "list", STAFF | PUPILS),
+    Api("place-detail", "get", lambda w: f"/api/places/{w.place.pk}/", "read", GROUP_READERS),
+    Api(
+        "place-detail",
+        "patch",
+        lambda w: f"/api/places/{w.place.pk}/",
+        "change",
+        GROUP_READERS,
+        data=lambda w: {"capacity": 6},
+    ),
+    Api("place-detail", "delete", lambda w: f"/api/places/{w.place.pk}/", "change", GROUP_READERS),
+    Api(
+        "place-list",
+        "post",
+        lambda w: "/api/places/",
+        "create",
+        set(),
+        data=lambda w: {"group": w.group.pk, "name": "Gang", "icon": "door"},
+    ),
+    Api("lesson-list", "get", lambda w: "/api/lessons/", "list", STAFF | PUPILS),
+    Api("lesson-detail", "get", lambda w: f"/api/lessons/{w.lesson.pk}/", "read", GROUP_READERS),
+    Api(
+        "lesson-detail",
+        "patch",
+        lambda w: f"/api/lessons/{w.lesson.pk}/",
+        "change",
+        GROUP_READERS,
+        data=lambda w: {"goal_openness": "free"},
+    ),
+    Api(
+        "lesson-detail", "delete", lambda w: f"/api/lessons/{w.lesson.pk}/", "change", GROUP_READERS
+    ),
+    Api(
+        "lesson-list",
+        "post",
+        lambda w: "/api/lessons/",
+        "create",
+        set(),
+        data=lambda w: {
+            "group": w.group.pk,
+            "title": "Meten",
+            "subject": "rekenen",
+            "date": "2026-11-24",
+        },
+    ),
+]
+
+
+def expected_api_status(case: Api, persona: str) -> int:
+    if persona == "anonymous":
+        return 403
+    if case.kind == "list":
+        return 200
+    if case.kind == "read":
+        return 200 if persona in case.readers else 404
+    if case.kind == "change":
+        if persona in MANAGERS:
+            return 204 if case.method == "delete" else 200
+        return 403 if persona in case.readers else 404
+    if case.kind == "create":
+        return 201 if persona in MANAGERS else 403
+    if case.kind == "create-admin":
+        return 201 if persona == "school_admin" else 403
+    raise AssertionError(case.kind)
+
+
+def _school_change_status(persona: str) -> int:
+    # Only the school admin changes the school; other staff of the school read it.
+    if persona == "school_admin":
+        return 200
+    if persona in {"teacher", "colleague"}:
+        return 403
+    return 403 if persona == "anonymous" else 404
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("case", API, ids=[f"{c.method}-{c.route}-{c.kind}" for c in API])
+def test_api_matrix(world, api, case, persona):
+    user = world.user(persona)
+    if user is not None:
+        api.force_login(user)
+    data = case.data(world) if case.data else None
+    response = getattr(api, case.method)(case.url(world), data=data, format="json")
+    expected = expected_api_status(case, persona)
+    if case.route == "school-detail" and case.method == "patch":
+        expected = _school_change_status(persona)
+    assert response.status_code == expected, response.content
+    if expected in (403, 404):
+        body = response.content.decode()
+        # Refusals never carry the data they guard.
+        assert "Noor" not in body and world.group.class_code not in body
+
+
+def visible_ids(world: World, route: str, persona: str) -> set:
+    """What each persona should find in each list."""
+    w = world
+    pupils_of = {
+        "teacher": {w.pupil.pk, w.classmate.pk},
+        "school_admin": set(w.school.groups.values_list("pupils__id", flat=True)),
+        "colleague": {w.other_pupil.pk},
+        "other_school_teacher": set(w.foreign_group.pupils.values_list("id", flat=True)),
+        "pupil": {w.pupil.pk},
+        "classmate": {w.classmate.pk},
+        "other_pupil": {w.other_pupil.pk},
+    }
+    groups_of = {
+        "teacher": {w.group.pk},
+        "school_admin": {w.group.pk, w.other_group.pk},
+        "colleague": {w.other_group.pk},
+        "other_school_teacher": {w.foreign_group.pk},
+        "pupil": {w.group.pk},
+        "classmate": {w.group.pk},
+        "other_pupil": {w.other_group.pk},
+    }
+    if route == "school-list":
+        return {
+            "teacher": {w.school.pk},
+            "colleague": {w.school.pk},
+            "school_admin": {w.school.pk},
+            "other_school_teacher": {w.other_school.pk},
+        }.get(persona, set())
+    if route == "group-list":
+        return groups_of[persona]
+    if route == "pupil-list":
+        return pupils_of[persona]
+    if route == "place-list":
+        from classroom.models import Place
+
+        return set(
+            Place.objects.filter(group_id__in=groups_of[persona]).values_list("id", flat=True)
+        )
+    if route == "lesson-list":
+        from classroom.models import Lesson
+
+        return set(
+            Lesson.objects.filter(group_id__in=groups_of[persona]).values_list("id", flat=True)
+        )
+    raise AssertionError(route)
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+@pytest.mark.parametrize(
+    "route", ["school-list", "group-list", "pupil-list", "place-list", "lesson-list"]
+)
+def test_lists_show_exactly_what_each_persona_may_see(world, api, route, persona):
+    api.force_login(world.user(persona))
+    url = "/api/" + route.split("-")[0] + "s/"
+    response = api.get(url)
+    assert response.status_code == 200
+    ids = {row["id"] for row in response.json()["results"]}
+    assert ids == visible_ids(world, route, persona)
+
+
+def test_a_pupil_never_sees_picture_codes_through_the_api(world, api):
+    api.force_login(world.pupil.user)
+    row = api.get(f"/api/pupils/{world.pupil.pk}/").json()
+    assert "picture_code" not in row
+    assert world.pupil.picture_code not in api.get("/api/pupils/").content.decode()
+
+
+# --- Pages --------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    route: str
+    method: str
+    url: Callable[[World], str]
+    allowed: set
+    ok: int = 200
+
+
+def teacher_page_status(page: Page, persona: str) -> int:
+    if persona == "anonymous":
+        return 302
+    if persona in PUPILS:
+        return 403
+    return page.ok if persona in page.allowed else 404
+
+
+PAGES = [
+    Page("frontend:teacher-home", "get", lambda w: "/leerkracht/", STAFF),
+    Page("frontend:group", "get", lambda w: f"/leerkracht/groep/{w.group.pk}/", MANAGERS),
+    Page(
+        "frontend:login-cards",
+        "get",
+        lambda w: f"/leerkracht/groep/{w.group.pk}/kaarten/",
+        MANAGERS,
+    ),
+    Page("frontend:group-qr", "get", lambda w: f"/leerkracht/groep/{w.group.pk}/qr.svg", MANAGERS),
+    Page(
+        "frontend:group-new-code",
+        "post",
+        lambda w: f"/leerkracht/groep/{w.group.pk}/nieuwe-klascode/",
+        MANAGERS,
+        ok=302,
+    ),
+    Page(
+        "frontend:pupil-photo", "get", lambda w: f"/leerkracht/leerling/{w.pupil.pk}/foto", MANAGERS
+    ),
+    Page(
+        "frontend:pupil-unlock",
+        "post",
+        lambda w: f"/leerkracht/leerling/{w.pupil.pk}/ontgrendel/",
+        MANAGERS,
+        ok=302,
+    ),
+    Page(
+        "frontend:pupil-new-code",
+        "post",
+        lambda w: f"/leerkracht/leerling/{w.pupil.pk}/nieuwe-code/",
+        MANAGERS,
+        ok=302,
+    ),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("page", PAGES, ids=[p.route for p in PAGES])
+def test_teacher_pages_matrix(world, client_as, page, persona):
+    actions.set_pupil_photo(
+        world.pupil, SimpleUploadedFile("noor.jpg", jpeg_bytes(), content_type="image/jpeg")
+    )
+    client = client_as(world.user(persona))
+    before = (world.group.class_code, world.pupil.picture_code)
+    response = getattr(client, page.method)(page.url(world))
+    expected = teacher_page_status(page, persona)
+    assert response.status_code == expected
+    if expected == 302 and persona == "anonymous":
+        assert response["Location"].startswith("/login/")
+    if expected != page.ok:
+        world.group.refresh_from_db()
+        world.pupil.refresh_from_db()
+        # A refused POST changed nothing.
+        assert (world.group.class_code, world.pupil.picture_code) == before
+
+
+PUPIL_PAGES = [
+    ("frontend:pupil-home", "get", "/leerling/", 200),
+    ("frontend:switch-pupil", "post", "/leerling/wissel/", 302),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route,method,url,ok", PUPIL_PAGES, ids=[p[0] for p in PUPIL_PAGES])
+def test_pupil_pages_matrix(world, client_as, route, method, url, ok, persona):
+    response = getattr(client_as(world.user(persona)), method)(url)
+    if persona == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/klas/")
+    elif persona in PUPILS:
+        assert response.status_code == ok
+    else:
+        assert response.status_code == 403
+
+
+# Open to anyone: the start page, logins, the class pages reached by class code, the
+# API schema and docs, health, language switching, and Django's own admin (which is
+# scoped by classroom.admin and tested in test_admin.py).
+PUBLIC_ROUTES = {
+    "frontend:start",
+    "frontend:home",
+    "frontend:teacher-login",
+    "frontend:logout",
+    "frontend:class-code",
+    "frontend:class-grid",
+    "frontend:picture-code",
+    "frontend:class-photo",
+    "api-root",
+    "api-schema",
+    "api-docs",
+    "healthz",
+    "set_language",
+}
+
+
+def _route_names(resolver, namespace=""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            if ns == "admin":
+                continue
+            yield from _route_names(pattern, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_route_is_in_the_matrix():
+    covered = {c.route for c in API} | {p.route for p in PAGES} | {p[0] for p in PUPIL_PAGES}
+    routes = set(_route_names(get_resolver()))
+    missing = routes - covered - PUBLIC_ROUTES
+    assert not missing, f"routes without permission-matrix entries: {sorted(missing)}"
