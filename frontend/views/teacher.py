@@ -1,5 +1,7 @@
 """The teacher's pages: their groups, pupils' login help, login cards."""
 
+import io
+
 import segno
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -60,7 +62,10 @@ def group(request, group_id: int):
 def group_qr(request, group_id: int):
     group = _managed_group(request, group_id)
     qr = segno.make(_class_url(request, group), error="m")
-    response = HttpResponse(qr.svg_inline(scale=4, border=2), content_type="image/svg+xml")
+    out = io.BytesIO()
+    # A standalone file (with the SVG namespace) so that <img> and scanners can read it.
+    qr.save(out, kind="svg", scale=4, border=2)
+    response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-cache"
     return response
 

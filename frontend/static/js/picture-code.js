@@ -41,4 +41,5 @@ if (form) {
     keys.forEach((k) => (k.disabled = false));
     render();
   });
+  form.dataset.ready = "1";
 }

@@ -1,0 +1,58 @@
+"""The demo school, and the API's schema and docs."""
+
+from django.core.management import call_command
+
+from classroom.models import Group, Lesson, Place, Pupil, School
+
+
+def test_seed_demo_builds_a_school_once(db, capsys):
+    call_command("seed_demo", "--if-empty")
+    out = capsys.readouterr().out
+    groups = {g.name: g for g in Group.objects.all()}
+    assert set(groups) == {"De Beren", "Groep 5", "Groep 8"}
+    assert groups["De Beren"].years_label == "groep 1-2"
+    assert groups["De Beren"].picture_code_length == 2
+    assert Pupil.objects.filter(group=groups["Groep 8"]).count() >= 20
+    assert Place.objects.filter(group=groups["Groep 5"]).exists()
+    assert Lesson.objects.filter(group=groups["Groep 8"]).exists()
+    # The printed hints let someone log in straight away.
+    for group in groups.values():
+        assert group.class_code in out
+    assert "juf.fatima" in out and "leerregie-demo" in out
+
+    call_command("seed_demo", "--if-empty")
+    assert School.objects.count() == 1
+    assert "not loaded" in capsys.readouterr().out
+
+
+def test_a_demo_teacher_can_log_in(db, client):
+    call_command("seed_demo")
+    response = client.post("/login/", {"username": "juf.fatima", "password": "leerregie-demo"})
+    assert response.status_code == 302
+    page = client.get("/leerkracht/").content.decode()
+    assert "Groep 8" in page and "Groep 5" not in page
+
+
+def test_the_openapi_schema_lists_every_api_endpoint(client, db):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in [
+        "/api/schools/",
+        "/api/groups/",
+        "/api/groups/{id}/new-class-code/",
+        "/api/pupils/",
+        "/api/pupils/{id}/new-picture-code/",
+        "/api/pupils/{id}/unlock/",
+        "/api/places/",
+        "/api/lessons/",
+        "/api/me/",
+    ]:
+        assert path in paths
+
+
+def test_the_api_docs_are_served_from_this_server(client, db):
+    page = client.get("/api/docs/").content.decode()
+    assert "/api/schema/" in page
+    # No CDN: schools' networks may block it, and pupils' data pages must not call out.
+    assert "cdn." not in page and "unpkg" not in page
