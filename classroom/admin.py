@@ -14,7 +14,11 @@ from .models import Group, Lesson, Membership, Place, Pupil, School
 
 
 class ScopedAdmin(admin.ModelAdmin):
-    """Rows and rights come from classroom.permissions, not from Django's model perms."""
+    """Rows and rights come from classroom.permissions, not from Django's model perms.
+
+    Subclasses define `create(request, parent, data)` and `update(request, obj, data)`,
+    which call the model's actions.
+    """
 
     parent_field = "group"
 
@@ -55,14 +59,6 @@ class ScopedAdmin(admin.ModelAdmin):
             parent = form.cleaned_data[self.parent_field]
             permissions.require_create(request.user, type(obj), parent)
             obj.pk = self.create(request, parent, form.cleaned_data).pk
-
-    def create(self, request, parent, data):
-        """Create the object through its action; subclasses say which."""
-        raise NotImplementedError
-
-    def update(self, request, obj, data):
-        """Apply the changed fields through the object's action; subclasses say which."""
-        raise NotImplementedError
 
 
 @admin.register(School)

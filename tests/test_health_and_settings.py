@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.db import connection
 
@@ -154,9 +153,15 @@ def test_check_deploy_fails_without_https_settings(tmp_path):
     assert "SECURE_SSL_REDIRECT" in result.stderr + result.stdout
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite settings only")
-def test_the_test_database_itself_runs_in_wal_mode(db):
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        assert cursor.fetchone()[0] == "wal"
-    assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+def test_the_suite_runs_on_the_configured_database_as_deployed(db):
+    """The same settings the server uses: WAL + IMMEDIATE on SQLite, a pool on Postgres."""
+    options = settings.DATABASES["default"]["OPTIONS"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+        assert options["transaction_mode"] == "IMMEDIATE"
+    else:
+        assert connection.vendor == "postgresql"
+        assert options["pool"]["max_size"] >= 10
+        assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 0
