@@ -161,6 +161,8 @@ if database_url := os.environ.get("DATABASE_URL"):
         # Tests (and the browser tests' daphne) share one file-based test database.
         _db["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
 else:
+    # SQLite cannot create its file in a folder that does not exist yet.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     _db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "db.sqlite3",
