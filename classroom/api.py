@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -152,7 +153,7 @@ class ActionViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
         if self.parent_field in data and data[self.parent_field] != getattr(
             serializer.instance, self.parent_field
         ):
-            raise DRFValidationError({self.parent_field: ["This cannot be changed."]})
+            raise DRFValidationError({self.parent_field: [_("This cannot be changed.")]})
         data.pop(self.parent_field, None)
         serializer.instance = run_action(type(self).update_action, serializer.instance, **data)
 

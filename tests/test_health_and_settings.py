@@ -116,6 +116,17 @@ def test_debug_is_off_unless_asked_and_bad_booleans_are_refused(tmp_path):
     assert bad.returncode != 0 and "DEBUG must be a boolean" in bad.stderr
 
 
+def _check_deploy(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if k != "SECRET_KEY"}, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_check_deploy_passes_for_the_documented_production_configuration(tmp_path):
     """The variables in docs/deploy.md's example give a clean `check --deploy`."""
     env = {
@@ -124,14 +135,7 @@ def test_check_deploy_passes_for_the_documented_production_configuration(tmp_pat
         "ALLOWED_HOSTS": "leerregie.school.example",
         "HTTPS": "1",
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env={**{k: v for k, v in os.environ.items() if k != "SECRET_KEY"}, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _check_deploy(env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
     deploy_doc = (ROOT / "docs" / "deploy.md").read_text()
@@ -141,14 +145,7 @@ def test_check_deploy_passes_for_the_documented_production_configuration(tmp_pat
 
 def test_check_deploy_fails_without_https_settings(tmp_path):
     env = {"LEERREGIE_DATA_DIR": str(tmp_path), "SECRET_KEY": "k" * 60}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env={**{k: v for k, v in os.environ.items() if k != "SECRET_KEY"}, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _check_deploy(env)
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT" in result.stderr + result.stdout
 

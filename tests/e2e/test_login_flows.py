@@ -30,6 +30,12 @@ def open_class_as_pupil(page, world):
     expect(page.get_by_role("heading", name="Groep 6")).to_be_visible()
 
 
+def log_in_as_noor(page, world):
+    open_class_as_pupil(page, world)
+    page.get_by_test_id("pupil-tile").filter(has_text="Noor").tap()
+    tap_code(page, ["sun", "fish", "star"])
+
+
 def test_a_teacher_logs_in_and_sees_their_groups(world, new_context):
     page = new_context().new_page()
     page.goto("/")
@@ -90,9 +96,7 @@ def test_start_again_clears_the_tapped_pictures(world, new_context):
 
 def test_switch_pupil_is_one_tap_back_to_the_class(world, new_context):
     page = new_context(touch=True).new_page()
-    open_class_as_pupil(page, world)
-    page.get_by_test_id("pupil-tile").filter(has_text="Noor").tap()
-    tap_code(page, ["sun", "fish", "star"])
+    log_in_as_noor(page, world)
     page.get_by_test_id("switch-pupil").tap()
     expect(page.get_by_test_id("pupil-tile")).to_have_count(2)
     page.get_by_test_id("pupil-tile").filter(has_text="Daan").tap()
@@ -108,9 +112,7 @@ def test_switch_pupil_is_one_tap_back_to_the_class(world, new_context):
 
 def test_a_pupil_cannot_reach_a_teacher_page(world, new_context):
     page = new_context(touch=True).new_page()
-    open_class_as_pupil(page, world)
-    page.get_by_test_id("pupil-tile").filter(has_text="Noor").tap()
-    tap_code(page, ["sun", "fish", "star"])
+    log_in_as_noor(page, world)
     expect(page.get_by_test_id("pupil-hello")).to_be_visible()
     for url in ["/leerkracht/", f"/leerkracht/groep/{world.group.pk}/"]:
         response = page.goto(url)
