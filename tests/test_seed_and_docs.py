@@ -7,6 +7,8 @@ from classroom.models import Group, Lesson, Place, Pupil, School
 
 def test_seed_demo_builds_a_school_once(db, capsys):
     call_command("seed_demo", "--if-empty")
+    assert "Demo school loaded" in capsys.readouterr().out
+    call_command("login_hints")
     out = capsys.readouterr().out
     groups = {g.name: g for g in Group.objects.all()}
     assert set(groups) == {"De Beren", "Groep 5", "Groep 8"}

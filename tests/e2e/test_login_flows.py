@@ -152,3 +152,41 @@ def test_english_is_available(world, new_context):
     expect(page.get_by_test_id("pupil-start")).to_contain_text("I am a pupil")
     page.get_by_role("button", name="NL").click()
     expect(page.get_by_test_id("pupil-start")).to_contain_text("Ik ben een leerling")
+
+
+def _small_targets(page) -> list[str]:
+    """Visible links and buttons smaller than 48 x 48 CSS pixels."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('a, button, input:not([type=hidden])')]
+          .filter((el) => !el.classList.contains('skip-link') && el.offsetParent !== null)
+          .filter((el) => { const r = el.getBoundingClientRect();
+                            return r.width < 48 || r.height < 48; })
+          .map((el) => el.outerHTML.slice(0, 80))"""
+    )
+
+
+def test_every_target_on_the_pupil_pages_is_big_enough_for_a_small_finger(world, new_context):
+    page = new_context(touch=True).new_page()
+    page.goto("/")
+    assert _small_targets(page) == []
+    open_class_as_pupil(page, world)
+    assert _small_targets(page) == []
+    page.get_by_test_id("pupil-tile").filter(has_text="Noor").tap()
+    expect(page.locator("form.picture-code[data-ready]")).to_have_count(1)
+    assert _small_targets(page) == []
+    tap_code(page, ["sun", "fish", "star"])
+    expect(page.get_by_test_id("pupil-hello")).to_be_visible()
+    assert _small_targets(page) == []
+
+
+def test_read_aloud_speaks_the_sentence_in_dutch(world, new_context):
+    context = new_context(touch=True)
+    # Record what the page asks the speech engine to say (headless Chromium has no voices).
+    context.add_init_script(
+        """window.__spoken = [];
+           window.speechSynthesis.speak = (u) => window.__spoken.push([u.text, u.lang]);"""
+    )
+    page = context.new_page()
+    open_class_as_pupil(page, world)
+    page.get_by_role("button", name="Voorlezen: Tik op je eigen plaatje.").tap()
+    assert page.evaluate("window.__spoken") == [["Tik op je eigen plaatje.", "nl-NL"]]
