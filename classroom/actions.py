@@ -75,8 +75,13 @@ def create_staff_user(
 ) -> User:
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("The username %(username)s is taken.") % {"username": username})
+    # is_staff opens the management pages, which show only what the teacher may manage.
     user = User.objects.create_user(
-        username=username, password=password, first_name=first_name, last_name=last_name
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=True,
     )
     set_membership(school=school, user=user, role=role)
     return user

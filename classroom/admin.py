@@ -39,7 +39,11 @@ class ScopedAdmin(admin.ModelAdmin):
         return permissions.can_change(request.user, obj)
 
     def has_add_permission(self, request):
-        return self.has_module_permission(request)
+        # Adding needs a group the user manages; which group is checked again on save.
+        actor = permissions.actor_for(request.user)
+        return self.has_module_permission(request) and (
+            actor.is_superuser or bool(actor.managed_group_ids)
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -156,6 +160,13 @@ class GroupAdmin(ScopedAdmin):
 
     parent_field = "school"
     inlines = [PlaceInline]
+
+    def has_add_permission(self, request):
+        actor = permissions.actor_for(request.user)
+        return self.has_module_permission(request) and (
+            actor.is_superuser or bool(actor.admin_school_ids)
+        )
+
     actions = ["new_class_code"]
 
     def create(self, request, parent, data):

@@ -175,10 +175,6 @@ def seed() -> School:
             last_name=last,
             role=role,
         )
-    # The school admin may open the management pages for this school.
-    admin_user = users["directeur.els"]
-    admin_user.is_staff = True
-    admin_user.save(update_fields=["is_staff"])
     if not User.objects.filter(is_superuser=True).exists():
         User.objects.create_superuser("beheer", password=DEMO_PASSWORD)
 

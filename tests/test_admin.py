@@ -7,9 +7,13 @@ from classroom.models import Pupil
 
 @pytest.fixture
 def admin_client(world, client):
-    world.school_admin.is_staff = True
-    world.school_admin.save()
     client.force_login(world.school_admin)
+    return client
+
+
+@pytest.fixture
+def teacher_client(world, client):
+    client.force_login(world.teacher)
     return client
 
 
@@ -59,7 +63,44 @@ def test_a_school_admin_cannot_add_a_pupil_to_another_school(world, admin_client
     assert not Pupil.objects.filter(display_name="Indringer").exists()
 
 
-def test_a_teacher_without_staff_flag_cannot_enter_the_admin(world, client):
-    client.force_login(world.teacher)
+def test_a_teacher_manages_only_their_own_group(world, teacher_client):
+    page = teacher_client.get("/admin/classroom/pupil/").content.decode()
+    assert "Noor" in page and "Daan" in page
+    assert "Sem" not in page and "Lotte" not in page
+    form = teacher_client.get("/admin/classroom/pupil/add/").content.decode()
+    assert "Groep 6" in form and "Groep 3" not in form
+
+
+def test_a_teacher_adds_a_pupil_with_a_photo_to_their_group(world, teacher_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.images import jpeg_bytes
+
+    response = teacher_client.post(
+        "/admin/classroom/pupil/add/",
+        {
+            "group": world.group.pk,
+            "display_name": "Finn",
+            "avatar": "ball",
+            "avatar_colour": "blue",
+            "active": "on",
+            "new_photo": SimpleUploadedFile("finn.jpg", jpeg_bytes(), content_type="image/jpeg"),
+        },
+    )
+    assert response.status_code == 302
+    finn = Pupil.objects.get(display_name="Finn")
+    assert finn.group == world.group and finn.photo
+
+
+def test_a_teacher_cannot_add_a_group_or_reach_a_colleagues_pupil(world, teacher_client):
+    assert teacher_client.get("/admin/classroom/group/add/").status_code == 403
+    response = teacher_client.get(f"/admin/classroom/pupil/{world.other_pupil.pk}/change/")
+    assert response.status_code in (302, 404)
+    assert "Sem" not in response.content.decode()
+
+
+def test_a_pupil_cannot_enter_the_admin(world, client):
+    client.force_login(world.pupil.user)
     response = client.get("/admin/classroom/pupil/")
     assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
