@@ -193,6 +193,10 @@ def seed() -> School:
             actions.create_place(group=group, name=place_name, icon=icon, capacity=capacity)
         for fields in lessons[name]:
             actions.create_lesson(group=group, **fields)
+
+    from goals.demo import seed as seed_goals  # the demo spans apps; the models do not
+
+    seed_goals(school)
     return school
 
 

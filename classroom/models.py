@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .pictograms import AVATAR_COLOURS, PICTOGRAMS, PLACE_ICONS
+from .pictograms import AVATAR_COLOURS, PICTOGRAM_CHOICES, PLACE_ICONS
 
 # Class codes avoid characters that children (and teachers) confuse: 0/O, 1/I/L.
 CLASS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -103,10 +103,6 @@ class Group(models.Model):
         return _("groep %(start)s-%(end)s") % {"start": self.year_from, "end": self.year_to}
 
 
-def _pictogram_choices():
-    return [(key, label) for key, label in PICTOGRAMS.items()]
-
-
 class Pupil(models.Model):
     """A pupil. Each has a Django user without a password, so sessions, the API and
     WebSockets authenticate pupils and teachers the same way."""
@@ -116,7 +112,7 @@ class Pupil(models.Model):
     )
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="pupils")
     display_name = models.CharField(_("display name"), max_length=60)
-    avatar = models.CharField(_("avatar"), max_length=20, choices=_pictogram_choices)
+    avatar = models.CharField(_("avatar"), max_length=20, choices=PICTOGRAM_CHOICES)
     avatar_colour = models.CharField(
         _("avatar colour"), max_length=20, choices=[(c, c) for c in AVATAR_COLOURS]
     )
@@ -232,3 +228,26 @@ class Lesson(models.Model):
 
     def openness(self, aspect: str) -> str:
         return getattr(self, f"{aspect}_openness")
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a write sent with an Idempotency-Key, per user.
+
+    A retried request with the same key gets this answer again and changes nothing.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    # Method and path: the same key reused for a different request is an error.
+    scope = models.CharField(max_length=200)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -99,12 +99,14 @@ class GroupScopedRules:
 
     `group_path` leads from the object to its group's id; `pupils_read` says what
     pupils of that group may read: "group" (all of it), "self" (only the row that is
-    their own pupil record) or "none".
+    their own pupil record), "own" (rows whose `owner_path` is their pupil id) or
+    "none".
     """
 
-    def __init__(self, group_path: str, pupils_read: str):
+    def __init__(self, group_path: str, pupils_read: str, owner_path: str = "pupil_id"):
         self.group_path = group_path
         self.pupils_read = pupils_read
+        self.owner_path = owner_path
 
     def read_q(self, actor: Actor) -> Q:
         if actor.is_superuser:
@@ -115,6 +117,8 @@ class GroupScopedRules:
                 clauses.append(Q(**{self.group_path: actor.pupil_group_id}))
             elif self.pupils_read == "self":
                 clauses.append(Q(pk=actor.pupil.pk))
+            elif self.pupils_read == "own":
+                clauses.append(Q(**{self.owner_path: actor.pupil.pk}))
         return reduce(or_, clauses)
 
     def group_id(self, obj: Model) -> int:
@@ -129,6 +133,8 @@ class GroupScopedRules:
             return self.group_id(obj) == actor.pupil_group_id
         if self.pupils_read == "self":
             return obj.pk == actor.pupil.pk
+        if self.pupils_read == "own":
+            return _path_value(obj, self.owner_path) == actor.pupil.pk
         return False
 
     def can_change(self, actor: Actor, obj: Model) -> bool:

@@ -53,3 +53,6 @@ def label(key: str) -> str:
 
 def static_path(key: str) -> str:
     return f"pictograms/{key}.svg"
+
+
+PICTOGRAM_CHOICES = [(key, name) for key, name in PICTOGRAMS.items()]

@@ -277,7 +277,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"OpennessEnum": "classroom.models.Openness"},
+    "ENUM_NAME_OVERRIDES": {
+        "OpennessEnum": "classroom.models.Openness",
+        "PictogramEnum": "classroom.pictograms.PICTOGRAM_CHOICES",
+    },
 }
 
 LOGGING = {

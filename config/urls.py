@@ -5,11 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from classroom.api import MeView
 from classroom.api import router as classroom_router
 from classroom.health import healthz
+from goals.api import router as goals_router
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/", include(classroom_router.urls)),
+    path("api/", include(goals_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),

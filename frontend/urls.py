@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import auth, pupil, teacher
+from .views import auth, goals, pupil, teacher
 
 app_name = "frontend"
 
@@ -16,6 +16,24 @@ urlpatterns = [
     path("klas/<str:code>/<str:token>/foto", auth.class_photo, name="class-photo"),
     path("leerling/", pupil.home, name="pupil-home"),
     path("leerling/wissel/", pupil.switch, name="switch-pupil"),
+    path("leerling/doelenboekje/", goals.pupil_booklet_page, name="pupil-booklet"),
+    path(
+        "leerling/doelenboekje/<int:block_id>/",
+        goals.pupil_booklet_page,
+        name="pupil-booklet-block",
+    ),
+    path("leerkracht/groep/<int:group_id>/doelen/", goals.group_blocks, name="group-blocks"),
+    path("leerkracht/blok/<int:block_id>/", goals.block_overview_page, name="block-overview"),
+    path(
+        "leerkracht/leerling/<int:pupil_id>/doelenboekje/",
+        goals.pupil_booklet_for_teacher,
+        name="teacher-pupil-booklet",
+    ),
+    path(
+        "leerkracht/leerling/<int:pupil_id>/doel/<int:goal_id>/beoordeel/",
+        goals.assess,
+        name="assess",
+    ),
     path("leerkracht/", teacher.home, name="teacher-home"),
     path("leerkracht/groep/<int:group_id>/", teacher.group, name="group"),
     path("leerkracht/groep/<int:group_id>/kaarten/", teacher.login_cards, name="login-cards"),

@@ -6,12 +6,15 @@ school B, `other_school_teacher` teaches group GB.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from classroom import actions
 from classroom.models import Role
+from goals import actions as goal_actions
 
 PERSONAS = [
     "teacher",
@@ -42,6 +45,12 @@ class World:
     place: object
     lesson: object
     other_lesson: object
+    strand: object
+    block: object
+    goal: object
+    other_goal: object
+    self_mark: object
+    teacher_mark: object
 
     def user(self, persona: str):
         if persona == "anonymous":
@@ -77,6 +86,44 @@ def build_world() -> World:
     place = actions.create_place(group=group, name="Stiltehoek", icon="quiet", capacity=4)
     lesson = actions.create_lesson(group=group, title="Breuken", subject="rekenen")
     other_lesson = actions.create_lesson(group=other_group, title="Lezen", subject="lezen")
+
+    today = timezone.localdate()
+    strand = goal_actions.strand_for(school, "Verhoudingen")
+    block = goal_actions.create_block(
+        group=group,
+        name="Rekenen blok 3",
+        start_date=today - timedelta(days=7),
+        end_date=today + timedelta(days=30),
+    )
+    levels = ["Ik ben begonnen", "Het lukt met hulp", "Het lukt alleen", "Ik kan het uitleggen"]
+    goal = goal_actions.create_goal(
+        block=block,
+        strand=strand,
+        code="G6-3.1",
+        statement="Ik kan breuken vergelijken.",
+        levels=levels,
+    )
+    goal_actions.create_goal(
+        block=block,
+        strand=strand,
+        code="G6-3.2",
+        statement="Ik kan procenten uitrekenen.",
+        levels=levels,
+    )
+    other_block = goal_actions.create_block(
+        group=other_group, name="Lezen blok 1", start_date=today, end_date=today
+    )
+    other_goal = goal_actions.create_goal(
+        block=other_block,
+        strand=goal_actions.strand_for(school, "Lezen"),
+        code="L3-1",
+        statement="Ik kan een tekst hardop lezen.",
+        levels=levels[:3],
+    )
+    self_mark = goal_actions.assess_self(pupil=pupil, goal=goal, level=2)
+    teacher_mark = goal_actions.assess_as_teacher(
+        teacher=teacher, pupil=pupil, goal=goal, level=1, note="Oefent nog met noemers."
+    )
     return World(
         school=school,
         other_school=other_school,
@@ -93,6 +140,12 @@ def build_world() -> World:
         place=place,
         lesson=lesson,
         other_lesson=other_lesson,
+        strand=strand,
+        block=block,
+        goal=goal,
+        other_goal=other_goal,
+        self_mark=self_mark,
+        teacher_mark=teacher_mark,
     )
 
 

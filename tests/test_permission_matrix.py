@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from classroom import actions
+from goals.models import Block, Goal, SelfAssessment, Strand, TeacherAssessment
 from tests.conftest import PERSONAS, World
 from tests.images import jpeg_bytes
 
@@ -32,7 +33,24 @@ class Api:
     kind: str  # "list", "read", "change", "create"
     readers: set
     data: Callable[[World], dict] | None = None
-    listed: Callable[[World], set] | None = None  # for lists: ids each manager sees
+    # Where the general rule does not fit, the exact status per persona.
+    statuses: dict | None = None
+
+
+GROUP_PUPILS = {"pupil", "classmate"}
+
+
+def pupil_write(ok: int) -> dict:
+    """A pupil's own write in their group: teachers may read the group but not write as
+    a pupil (403); outsiders cannot see the goal (404 or 400 for an unknown goal)."""
+    return {
+        **{p: ok for p in GROUP_PUPILS},
+        "teacher": 403,
+        "school_admin": 403,
+        "colleague": 403,
+        "other_school_teacher": 403,
+        "anonymous": 403,
+    }
 
 
 def group_ids(w: World) -> set:
@@ -169,10 +187,80 @@ API = [
             "date": "2026-11-24",
         },
     ),
+    # Goals: strands belong to the school's staff; blocks and goals to the group.
+    Api("strand-list", "get", lambda w: "/api/strands/", "list", STAFF | PUPILS),
+    Api(
+        "strand-detail",
+        "get",
+        lambda w: f"/api/strands/{w.strand.pk}/",
+        "read",
+        {"teacher", "colleague", "school_admin"},
+    ),
+    Api("block-list", "get", lambda w: "/api/blocks/", "list", STAFF | PUPILS),
+    Api("block-detail", "get", lambda w: f"/api/blocks/{w.block.pk}/", "read", GROUP_READERS),
+    Api("goal-list", "get", lambda w: "/api/goals/", "list", STAFF | PUPILS),
+    Api("goal-detail", "get", lambda w: f"/api/goals/{w.goal.pk}/", "read", GROUP_READERS),
+    Api(
+        "goal-star",
+        "post",
+        lambda w: f"/api/goals/{w.goal.pk}/star/",
+        "pupil-write",
+        set(),
+        data=lambda w: {"starred": True},
+        statuses={
+            **pupil_write(200),
+            # Outsiders cannot see the goal at all.
+            "other_pupil": 404,
+            "colleague": 404,
+            "other_school_teacher": 404,
+        },
+    ),
+    # Marks: a pupil reads only their own; only the pupil writes self-assessments.
+    Api("selfassessment-list", "get", lambda w: "/api/self-assessments/", "list", STAFF | PUPILS),
+    Api(
+        "selfassessment-detail",
+        "get",
+        lambda w: f"/api/self-assessments/{w.self_mark.pk}/",
+        "read",
+        SELF_READERS,
+    ),
+    Api(
+        "selfassessment-list",
+        "post",
+        lambda w: "/api/self-assessments/",
+        "pupil-write",
+        set(),
+        data=lambda w: {"goal": w.goal.pk, "level": 3},
+        statuses={**pupil_write(201), "other_pupil": 400},
+    ),
+    Api(
+        "teacherassessment-list",
+        "get",
+        lambda w: "/api/teacher-assessments/",
+        "list",
+        STAFF | PUPILS,
+    ),
+    Api(
+        "teacherassessment-detail",
+        "get",
+        lambda w: f"/api/teacher-assessments/{w.teacher_mark.pk}/",
+        "read",
+        SELF_READERS,
+    ),
+    Api(
+        "teacherassessment-list",
+        "post",
+        lambda w: "/api/teacher-assessments/",
+        "create",
+        set(),
+        data=lambda w: {"pupil": w.pupil.pk, "goal": w.goal.pk, "level": 3},
+    ),
 ]
 
 
 def expected_api_status(case: Api, persona: str) -> int:
+    if case.statuses is not None:
+        return case.statuses[persona]
     if persona == "anonymous":
         return 403
     if case.kind == "list":
@@ -215,6 +303,7 @@ def test_api_matrix(world, api, case, persona):
         body = response.content.decode()
         # Refusals never carry the data they guard.
         assert "Noor" not in body and world.group.class_code not in body
+        assert "noemers" not in body and "breuken" not in body
 
 
 def visible_ids(world: World, route: str, persona: str) -> set:
@@ -261,17 +350,50 @@ def visible_ids(world: World, route: str, persona: str) -> set:
         return set(
             Lesson.objects.filter(group_id__in=groups_of[persona]).values_list("id", flat=True)
         )
+    if route == "strand-list":
+        staff_school = {
+            "teacher": w.school.pk,
+            "colleague": w.school.pk,
+            "school_admin": w.school.pk,
+            "other_school_teacher": w.other_school.pk,
+        }.get(persona)
+        return set(Strand.objects.filter(school_id=staff_school).values_list("id", flat=True))
+    if route == "block-list":
+        return set(
+            Block.objects.filter(group_id__in=groups_of[persona]).values_list("id", flat=True)
+        )
+    if route == "goal-list":
+        goals = Goal.objects.filter(block__group_id__in=groups_of[persona])
+        return set(goals.values_list("id", flat=True))
+    if route in {"selfassessment-list", "teacherassessment-list"}:
+        model = SelfAssessment if route == "selfassessment-list" else TeacherAssessment
+        if persona in PUPILS:
+            marks = model.objects.filter(pupil=getattr(w, persona))
+        else:
+            marks = model.objects.filter(pupil__group_id__in=groups_of[persona])
+        return set(marks.values_list("id", flat=True))
     raise AssertionError(route)
 
 
+LIST_URLS = {
+    "school-list": "/api/schools/",
+    "group-list": "/api/groups/",
+    "pupil-list": "/api/pupils/",
+    "place-list": "/api/places/",
+    "lesson-list": "/api/lessons/",
+    "strand-list": "/api/strands/",
+    "block-list": "/api/blocks/",
+    "goal-list": "/api/goals/",
+    "selfassessment-list": "/api/self-assessments/",
+    "teacherassessment-list": "/api/teacher-assessments/",
+}
+
+
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
-@pytest.mark.parametrize(
-    "route", ["school-list", "group-list", "pupil-list", "place-list", "lesson-list"]
-)
+@pytest.mark.parametrize("route", list(LIST_URLS))
 def test_lists_show_exactly_what_each_persona_may_see(world, api, route, persona):
     api.force_login(world.user(persona))
-    url = "/api/" + route.split("-")[0] + "s/"
-    response = api.get(url)
+    response = api.get(LIST_URLS[route])
     assert response.status_code == 200
     ids = {row["id"] for row in response.json()["results"]}
     assert ids == visible_ids(world, route, persona)
@@ -338,6 +460,26 @@ PAGES = [
         MANAGERS,
         ok=302,
     ),
+    Page(
+        "frontend:group-blocks",
+        "get",
+        lambda w: f"/leerkracht/groep/{w.group.pk}/doelen/",
+        MANAGERS,
+    ),
+    Page("frontend:block-overview", "get", lambda w: f"/leerkracht/blok/{w.block.pk}/", MANAGERS),
+    Page(
+        "frontend:teacher-pupil-booklet",
+        "get",
+        lambda w: f"/leerkracht/leerling/{w.pupil.pk}/doelenboekje/",
+        MANAGERS,
+    ),
+    Page(
+        "frontend:assess",
+        "post",
+        lambda w: f"/leerkracht/leerling/{w.pupil.pk}/doel/{w.goal.pk}/beoordeel/",
+        MANAGERS,
+        ok=302,
+    ),
 ]
 
 
@@ -364,6 +506,7 @@ def test_teacher_pages_matrix(world, client_as, page, persona):
 PUPIL_PAGES = [
     ("frontend:pupil-home", "get", "/leerling/", 200),
     ("frontend:switch-pupil", "post", "/leerling/wissel/", 302),
+    ("frontend:pupil-booklet", "get", "/leerling/doelenboekje/", 200),
 ]
 
 
@@ -378,6 +521,16 @@ def test_pupil_pages_matrix(world, client_as, route, method, url, ok, persona):
         assert response.status_code == ok
     else:
         assert response.status_code == 403
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_block_of_the_booklet_is_only_for_its_groups_pupils(world, client_as, persona):
+    """frontend:pupil-booklet-block"""
+    response = client_as(world.user(persona)).get(f"/leerling/doelenboekje/{world.block.pk}/")
+    expected = {"pupil": 200, "classmate": 200, "other_pupil": 404, "anonymous": 302}
+    assert response.status_code == expected.get(persona, 403)
+    if response.status_code == 200:
+        assert "Ik kan breuken vergelijken." in response.content.decode()
 
 
 # Open to anyone: the start page, logins, the class pages reached by class code, the
@@ -412,7 +565,12 @@ def _route_names(resolver, namespace=""):
 
 
 def test_every_route_is_in_the_matrix():
-    covered = {c.route for c in API} | {p.route for p in PAGES} | {p[0] for p in PUPIL_PAGES}
+    covered = (
+        {c.route for c in API}
+        | {p.route for p in PAGES}
+        | {p[0] for p in PUPIL_PAGES}
+        | {"frontend:pupil-booklet-block"}  # test_a_block_of_the_booklet_is_only_for_its_...
+    )
     routes = set(_route_names(get_resolver()))
     missing = routes - covered - PUBLIC_ROUTES
     assert not missing, f"routes without permission-matrix entries: {sorted(missing)}"

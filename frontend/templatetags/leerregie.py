@@ -9,3 +9,8 @@ register = template.Library()
 def pictogram_label(key: str) -> str:
     """The translated name of a pictogram, for alt texts and read-aloud."""
     return label(key)
+
+
+@register.filter
+def needs_attention(overview, goal) -> bool:
+    return overview.needs_attention(goal)

@@ -34,6 +34,7 @@ def log_in_as_noor(page, world):
     open_class_as_pupil(page, world)
     page.get_by_test_id("pupil-tile").filter(has_text="Noor").tap()
     tap_code(page, ["sun", "fish", "star"])
+    expect(page.get_by_test_id("pupil-hello")).to_contain_text("Hoi Noor!")
 
 
 def test_a_teacher_logs_in_and_sees_their_groups(world, new_context):

@@ -1,0 +1,77 @@
+"""Idempotent writes: one mechanism for every pupil write endpoint.
+
+A client sends `Idempotency-Key: <uuid>` with a write. The first request runs and its
+answer is stored with the key, in the same transaction as the write itself. A retry with
+the same key (a Chromebook that lost the wifi before the answer arrived, a double tap)
+gets the stored answer with `Idempotent-Replayed: true` and writes nothing. Two requests
+with the same key at the same moment: one wins the unique constraint, the other's whole
+transaction rolls back and it answers with the winner's stored response.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from .models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+
+
+def _key(request) -> uuid.UUID | None:
+    raw = request.headers.get(HEADER)
+    if raw is None:
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise ValidationError({"detail": [_("The Idempotency-Key must be a UUID.")]}) from None
+
+
+def _replay(record: IdempotencyRecord, scope: str) -> Response:
+    if record.scope != scope:
+        raise ValidationError({"detail": [_("This Idempotency-Key was used for another request.")]})
+    return Response(record.body, status=record.status, headers={REPLAYED: "true"})
+
+
+def run(request, handler: Callable[[], Response]) -> Response:
+    """Run `handler` (which writes through actions) at most once per user and key."""
+    key = _key(request)
+    if key is None:
+        return handler()
+    scope = f"{request.method} {request.path}"
+    user = request.user
+    try:
+        with transaction.atomic():
+            existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+            if existing is not None:
+                return _replay(existing, scope)
+            response = handler()
+            if 200 <= response.status_code < 300:
+                IdempotencyRecord.objects.create(
+                    user=user, key=key, scope=scope, status=response.status_code, body=response.data
+                )
+            return response
+    except IntegrityError:
+        # A simultaneous request with this key stored its answer first; ours rolled back.
+        existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+        if existing is None:
+            raise
+        return _replay(existing, scope)
+
+
+def idempotent(view_method):
+    """Decorator for DRF view methods (`create`, extra actions) that write."""
+
+    @wraps(view_method)
+    def wrapper(self, request, *args, **kwargs):
+        return run(request, lambda: view_method(self, request, *args, **kwargs))
+
+    return wrapper

@@ -1,0 +1,70 @@
+// The doelenboekje: tap a level to mark how far you are, tap the star for "next".
+import { postJSON } from "./api.js";
+import { speak } from "./speak.js";
+
+const booklet = document.querySelector("[data-booklet]");
+const lang = document.documentElement.lang || "nl";
+const text = {
+  saving: lang === "nl" ? "Wordt bewaard …" : "Saving …",
+  saved: lang === "nl" ? "Bewaard" : "Saved",
+  failed: lang === "nl" ? "Niet bewaard. Probeer het nog eens." : "Not saved. Try again.",
+};
+
+function setState(card, state) {
+  const el = card.querySelector("[data-save-state]");
+  el.textContent = text[state];
+  el.dataset.state = state;
+}
+
+function addToHistory(card, button) {
+  const item = document.createElement("li");
+  const img = button.querySelector("img").cloneNode();
+  img.alt = button.dataset.descriptor;
+  img.width = img.height = 28;
+  const time = document.createElement("time");
+  time.textContent = new Date().toLocaleDateString(lang, { day: "numeric", month: "short" });
+  item.append(img, time);
+  card.querySelector("[data-history]").append(item);
+}
+
+async function markLevel(card, button) {
+  speak(button.dataset.descriptor);
+  setState(card, "saving");
+  try {
+    const result = await postJSON("/api/self-assessments/", {
+      goal: Number(card.dataset.goal),
+      level: Number(button.dataset.level),
+    });
+    if (!result.ok) throw new Error(String(result.status));
+    card.querySelectorAll("button.level").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+    addToHistory(card, button);
+    setState(card, "saved");
+  } catch {
+    setState(card, "failed");
+  }
+}
+
+async function toggleStar(card, button) {
+  const starred = button.getAttribute("aria-pressed") !== "true";
+  setState(card, "saving");
+  try {
+    const result = await postJSON(`/api/goals/${card.dataset.goal}/star/`, { starred });
+    if (!result.ok) throw new Error(String(result.status));
+    button.setAttribute("aria-pressed", String(result.data.starred));
+    setState(card, "saved");
+  } catch {
+    setState(card, "failed");
+  }
+}
+
+if (booklet) {
+  booklet.addEventListener("click", (event) => {
+    const card = event.target.closest("[data-goal]");
+    if (!card) return;
+    const level = event.target.closest("button.level");
+    if (level) markLevel(card, level);
+    const star = event.target.closest("button[data-star]");
+    if (star) toggleStar(card, star);
+  });
+  booklet.dataset.ready = "1";
+}

@@ -1,0 +1,134 @@
+"""Doelenboekje pages: the pupil's booklet, the teacher's overview and assessments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from classroom.models import Group, Pupil
+from classroom.permissions import (
+    actor_for,
+    can_create,
+    get_readable_or_404,
+    readable,
+    require_change,
+)
+from goals import actions
+from goals.booklet import block_overview, current_block, pupil_booklet
+from goals.models import Block, Goal, TeacherAssessment
+
+from ..access import pupil_required, staff_required
+
+
+def _blocks(user, group_id: int):
+    return readable(user, Block.objects.filter(group_id=group_id)).order_by("-start_date")
+
+
+@pupil_required
+def pupil_booklet_page(request, block_id: int | None = None):
+    pupil = actor_for(request.user).pupil
+    blocks = list(_blocks(request.user, pupil.group_id))
+    if block_id is None:
+        block = current_block(pupil.group)
+    else:
+        block = get_readable_or_404(request.user, Block, pk=block_id)
+    return render(
+        request,
+        "pupil/booklet.html",
+        {
+            "pupil": pupil,
+            "the_block": block,
+            "blocks": blocks,
+            "pages": pupil_booklet(pupil, block) if block else [],
+        },
+    )
+
+
+@staff_required
+def group_blocks(request, group_id: int):
+    group = get_readable_or_404(request.user, Group, pk=group_id)
+    require_change(request.user, group)
+    return render(
+        request,
+        "teacher/blocks.html",
+        {
+            "group": group,
+            "blocks": _blocks(request.user, group.pk),
+            "current": current_block(group),
+        },
+    )
+
+
+@staff_required
+def block_overview_page(request, block_id: int):
+    block = get_readable_or_404(request.user, Block.objects.select_related("group"), pk=block_id)
+    require_change(request.user, block)
+    attention = request.GET.get("filter") == "level1"
+    return render(
+        request,
+        "teacher/block_overview.html",
+        {"the_block": block, "overview": block_overview(block, attention), "attention": attention},
+    )
+
+
+@staff_required
+def pupil_booklet_for_teacher(request, pupil_id: int):
+    pupil = get_readable_or_404(request.user, Pupil.objects.select_related("group"), pk=pupil_id)
+    require_change(request.user, pupil)
+    blocks = list(_blocks(request.user, pupil.group_id))
+    block_id = request.GET.get("blok")
+    if block_id:
+        if not block_id.isdigit():
+            raise Http404
+        block = get_readable_or_404(request.user, Block, pk=int(block_id), group=pupil.group)
+    else:
+        block = current_block(pupil.group)
+    return render(
+        request,
+        "teacher/pupil_booklet.html",
+        {
+            "pupil": pupil,
+            "the_block": block,
+            "blocks": blocks,
+            "pages": pupil_booklet(pupil, block) if block else [],
+        },
+    )
+
+
+@require_POST
+@staff_required
+def assess(request, pupil_id: int, goal_id: int):
+    pupil = get_readable_or_404(request.user, Pupil.objects.select_related("group"), pk=pupil_id)
+    goal = get_readable_or_404(request.user, Goal.objects.select_related("block"), pk=goal_id)
+    if not can_create(request.user, TeacherAssessment, pupil):
+        require_change(request.user, pupil)  # raises: 403
+    back = (
+        reverse("frontend:teacher-pupil-booklet", args=[pupil.pk])
+        + f"?blok={goal.block_id}#goal-{goal.pk}"
+    )
+    level = request.POST.get("level", "")
+    if not level.isdigit():
+        messages.error(request, _("Choose a level first."))
+        return redirect(back)
+    try:
+        actions.assess_as_teacher(
+            teacher=request.user,
+            pupil=pupil,
+            goal=goal,
+            level=int(level),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Saved: %(name)s, %(code)s, level %(level)s.")
+            % {"name": pupil.display_name, "code": goal.code, "level": level},
+        )
+    return redirect(back)

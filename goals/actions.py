@@ -1,0 +1,175 @@
+"""Every change to goals and marks. Marks are recorded as usage events in the same
+transaction, so the dashboard and exports can use them without touching this code."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from classroom.models import Group, Pupil, School
+from classroom.pictograms import PICTOGRAMS
+from research import events
+
+from .models import (
+    LEVEL_ICONS,
+    MAX_LEVELS,
+    MIN_LEVELS,
+    Block,
+    Goal,
+    GoalStar,
+    RubricLevel,
+    SelfAssessment,
+    Strand,
+    TeacherAssessment,
+)
+
+
+def strand_for(school: School, name: str) -> Strand:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("A strand needs a name."))
+    strand, _created = Strand.objects.get_or_create(school=school, name=name)
+    return strand
+
+
+def _check_block(block: Block) -> None:
+    if not block.name.strip():
+        raise ValidationError(_("A block needs a name."))
+    if block.start_date > block.end_date:
+        raise ValidationError(_("A block cannot end before it starts."))
+    if Block.objects.filter(group=block.group, name__iexact=block.name).exclude(pk=block.pk):
+        raise ValidationError(
+            _("This group already has a block called %(name)s.") % {"name": block.name}
+        )
+
+
+def create_block(*, group: Group, name: str, start_date, end_date) -> Block:
+    block = Block(group=group, name=name.strip(), start_date=start_date, end_date=end_date)
+    _check_block(block)
+    block.save()
+    return block
+
+
+def update_block(block: Block, **fields) -> Block:
+    for key in ("name", "start_date", "end_date"):
+        if key in fields:
+            setattr(block, key, fields[key].strip() if key == "name" else fields[key])
+    _check_block(block)
+    block.save()
+    return block
+
+
+def check_levels(descriptors: list[str]) -> None:
+    if not MIN_LEVELS <= len(descriptors) <= MAX_LEVELS:
+        raise ValidationError(
+            _("A goal has %(min)s to %(max)s levels, not %(count)s.")
+            % {"min": MIN_LEVELS, "max": MAX_LEVELS, "count": len(descriptors)}
+        )
+    if any(not d.strip() for d in descriptors):
+        raise ValidationError(_("Every level needs a descriptor."))
+
+
+@transaction.atomic
+def create_goal(
+    *,
+    block: Block,
+    strand: Strand,
+    code: str,
+    statement: str,
+    levels: list[str],
+    description: str = "",
+    pictogram: str = "",
+) -> Goal:
+    code, statement = code.strip(), statement.strip()
+    if not code:
+        raise ValidationError(_("A goal needs a code."))
+    if not statement:
+        raise ValidationError(_("A goal needs an 'ik kan ...' statement."))
+    if pictogram and pictogram not in PICTOGRAMS:
+        raise ValidationError(_("Unknown pictogram: %(name)s") % {"name": pictogram})
+    check_levels(levels)
+    if block.goals.filter(code__iexact=code).exists():
+        raise ValidationError(
+            _("Block %(block)s already has a goal with code %(code)s.")
+            % {"block": block.name, "code": code}
+        )
+    goal = Goal.objects.create(
+        block=block,
+        strand=strand,
+        code=code,
+        statement=statement,
+        description=description.strip(),
+        pictogram=pictogram,
+        position=block.goals.count(),
+    )
+    RubricLevel.objects.bulk_create(
+        RubricLevel(goal=goal, position=i, descriptor=d.strip(), icon=LEVEL_ICONS[i - 1])
+        for i, d in enumerate(levels, start=1)
+    )
+    return goal
+
+
+def _check_mark(pupil: Pupil, goal: Goal, level: int) -> None:
+    if goal.block.group_id != pupil.group_id:
+        raise ValidationError(_("This goal is not in this pupil's booklet."))
+    if not goal.levels.filter(position=level).exists():
+        raise ValidationError(_("This goal has no level %(level)s.") % {"level": level})
+
+
+@transaction.atomic
+def assess_self(*, pupil: Pupil, goal: Goal, level: int) -> SelfAssessment:
+    """The pupil marks how far they are. Sends: usage event `self_assessed`."""
+    _check_mark(pupil, goal, level)
+    mark = SelfAssessment.objects.create(pupil=pupil, goal=goal, level=level)
+    events.record(
+        "self_assessed",
+        actor=pupil.user,
+        obj=mark,
+        pupil=pupil,
+        group=pupil.group,
+        context={"goal": goal.code, "level": level},
+    )
+    return mark
+
+
+@transaction.atomic
+def assess_as_teacher(
+    *, teacher, pupil: Pupil, goal: Goal, level: int, note: str = ""
+) -> TeacherAssessment:
+    """The teacher's judgement, kept beside the pupil's. Sends: `teacher_assessed`."""
+    _check_mark(pupil, goal, level)
+    mark = TeacherAssessment.objects.create(
+        pupil=pupil, goal=goal, teacher=teacher, level=level, note=note.strip()
+    )
+    events.record(
+        "teacher_assessed",
+        actor=teacher,
+        obj=mark,
+        pupil=pupil,
+        group=pupil.group,
+        context={"goal": goal.code, "level": level, "has_note": bool(mark.note)},
+    )
+    return mark
+
+
+@transaction.atomic
+def set_star(*, pupil: Pupil, goal: Goal, starred: bool) -> bool:
+    """Star or unstar a goal to work on next. Sends `goal_starred` / `goal_unstarred`
+    only when something changed, so a repeated tap is harmless."""
+    if goal.block.group_id != pupil.group_id:
+        raise ValidationError(_("This goal is not in this pupil's booklet."))
+    if starred:
+        _star, changed = GoalStar.objects.get_or_create(pupil=pupil, goal=goal)
+    else:
+        changed = GoalStar.objects.filter(pupil=pupil, goal=goal).delete()[0] > 0
+    if changed:
+        events.record(
+            "goal_starred" if starred else "goal_unstarred",
+            actor=pupil.user,
+            obj=goal,
+            pupil=pupil,
+            group=pupil.group,
+            context={"goal": goal.code},
+        )
+    return starred

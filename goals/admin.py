@@ -1,0 +1,115 @@
+"""Beheer for blocks and goals, scoped like the rest; goals arrive by CSV import."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from classroom import permissions
+from classroom.admin import ScopedAdmin
+from classroom.models import Group
+
+from . import actions
+from .importer import ImportFailed, import_goals
+from .models import Block, Goal, RubricLevel
+
+
+class ImportForm(forms.Form):
+    group = forms.ModelChoiceField(queryset=Group.objects.none(), label=_("Group"))
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: strand, block, code, statement, description, level_1 … level_5 "
+            "(Dutch names work too). See docs/examples/."
+        ),
+    )
+
+
+@admin.register(Block)
+class BlockAdmin(ScopedAdmin):
+    list_display = ["name", "group", "start_date", "end_date"]
+    list_filter = ["group"]
+    change_list_template = "admin/goals/block/change_list.html"
+
+    def create(self, request, parent, data):
+        return actions.create_block(
+            group=parent,
+            name=data["name"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+        )
+
+    def update(self, request, obj, data):
+        data.pop("group", None)
+        actions.update_block(Block.objects.get(pk=obj.pk), **data)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="goals_block_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload a CSV of goals for one of the user's groups: all rows or nothing."""
+        groups = (
+            permissions.readable(request.user, Group.objects.all()).filter(
+                pk__in=permissions.actor_for(request.user).managed_group_ids
+            )
+            if not request.user.is_superuser
+            else Group.objects.all()
+        )
+        form = ImportForm(request.POST or None, request.FILES or None)
+        form.fields["group"].queryset = groups
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                goals = import_goals(form.cleaned_data["group"], form.cleaned_data["file"].read())
+            except ImportFailed as failure:
+                errors = failure.errors
+            else:
+                self.message_user(
+                    request,
+                    _("%(count)s goals imported.") % {"count": len(goals)},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:goals_goal_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "errors": errors,
+            "title": _("Import goals"),
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/goals/import.html", context)
+
+
+class RubricLevelInline(admin.TabularInline):
+    model = RubricLevel
+    extra = 0
+    fields = ["position", "descriptor", "icon"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Goal)
+class GoalAdmin(ScopedAdmin):
+    """Goals are read here; they are made by importing a CSV file."""
+
+    list_display = ["code", "statement", "block", "strand"]
+    list_filter = ["block__group", "block"]
+    search_fields = ["code", "statement"]
+    inlines = [RubricLevelInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,57 @@
+"""Who may see and change goals and marks, declared with classroom.permissions.
+
+Blocks, goals and rubric levels: the group reads, its teachers change. A pupil reads
+only their own marks and stars; a classmate sees nothing of them. Marks are created by
+the pupil (their own) or by the group's teachers (teacher assessments).
+"""
+
+from django.db.models import Q
+
+from classroom.models import Pupil
+from classroom.permissions import Actor, GroupScopedRules, register
+
+from .models import Block, Goal, GoalStar, RubricLevel, SelfAssessment, Strand, TeacherAssessment
+
+
+class StrandRules:
+    """Strands belong to a school: its staff read them, its admins change them."""
+
+    def read_q(self, actor: Actor) -> Q:
+        return Q() if actor.is_superuser else Q(school_id__in=actor.staff_school_ids)
+
+    def can_read(self, actor: Actor, obj: Strand) -> bool:
+        return actor.is_superuser or obj.school_id in actor.staff_school_ids
+
+    def can_change(self, actor: Actor, obj: Strand) -> bool:
+        return actor.is_superuser or obj.school_id in actor.admin_school_ids
+
+    def can_create(self, actor: Actor, parent) -> bool:
+        return actor.is_superuser or parent.pk in actor.admin_school_ids
+
+
+class PupilMarkRules(GroupScopedRules):
+    """Marks made by the pupil: only that pupil creates them, for their own booklet."""
+
+    def can_create(self, actor: Actor, parent: Pupil) -> bool:
+        return actor.pupil is not None and actor.pupil.active and actor.pupil.pk == parent.pk
+
+    def can_change(self, actor: Actor, obj) -> bool:
+        # History is never rewritten, not even by the teacher.
+        return False
+
+
+class TeacherMarkRules(GroupScopedRules):
+    def can_create(self, actor: Actor, parent: Pupil) -> bool:
+        return actor.is_superuser or parent.group_id in actor.managed_group_ids
+
+    def can_change(self, actor: Actor, obj) -> bool:
+        return False
+
+
+register(Strand, StrandRules())
+register(Block, GroupScopedRules(group_path="group_id", pupils_read="group"))
+register(Goal, GroupScopedRules(group_path="block__group_id", pupils_read="group"))
+register(RubricLevel, GroupScopedRules(group_path="goal__block__group_id", pupils_read="group"))
+register(SelfAssessment, PupilMarkRules(group_path="pupil__group_id", pupils_read="own"))
+register(TeacherAssessment, TeacherMarkRules(group_path="pupil__group_id", pupils_read="own"))
+register(GoalStar, PupilMarkRules(group_path="pupil__group_id", pupils_read="own"))
