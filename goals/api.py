@@ -72,8 +72,15 @@ class GoalSerializer(serializers.ModelSerializer):
         ]
 
 
+class ReadableGoalField(serializers.PrimaryKeyRelatedField):
+    """Only goals the requesting user may see: another group's goal is "not found"."""
+
+    def get_queryset(self):
+        return readable(self.context["request"].user, Goal.objects.all())
+
+
 class SelfAssessmentSerializer(serializers.ModelSerializer):
-    goal = serializers.PrimaryKeyRelatedField(queryset=Goal.objects.all())
+    goal = ReadableGoalField()
 
     class Meta:
         model = SelfAssessment

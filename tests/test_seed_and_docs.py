@@ -49,8 +49,18 @@ def test_the_openapi_schema_lists_every_api_endpoint(client, db):
         "/api/places/",
         "/api/lessons/",
         "/api/me/",
+        "/api/strands/",
+        "/api/blocks/",
+        "/api/goals/",
+        "/api/goals/{id}/star/",
+        "/api/self-assessments/",
+        "/api/teacher-assessments/",
     ]:
         assert path in paths
+    # Pupil writes document their idempotency header.
+    for path in ("/api/self-assessments/", "/api/goals/{id}/star/"):
+        parameters = paths[path]["post"].get("parameters", [])
+        assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in parameters)
 
 
 def test_the_api_docs_are_served_from_this_server(client, db):

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from goals.models import SelfAssessment
 from tests.conftest import build_world
-from tests.e2e.test_login_flows import log_in_as_noor
+from tests.e2e.test_login_flows import _small_targets, log_in_as_noor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,6 +24,7 @@ def test_a_pupil_marks_two_goals_and_the_teacher_sees_them_beside_their_own(worl
     log_in_as_noor(page, world)
     page.get_by_test_id("open-booklet").tap()
     expect(page.locator("[data-booklet][data-ready]")).to_have_count(1)
+    assert _small_targets(page) == []
 
     fractions = goal_card(page, "Ik kan breuken vergelijken.")
     percentages = goal_card(page, "Ik kan procenten uitrekenen.")
