@@ -178,12 +178,14 @@ class SelfAssessmentViewSet(
     @idempotent
     def create(self, request, *args, **kwargs):
         """The pupil marks their own level on a goal (a new mark; history is kept)."""
+        # Who may write comes before what was sent: staff are refused, not corrected.
+        pupil = actor_for(request.user).pupil
+        if pupil is None or not can_create(request.user, SelfAssessment, pupil):
+            raise PermissionDenied
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         pupil = actor_for(self.request.user).pupil
-        if pupil is None or not can_create(self.request.user, SelfAssessment, pupil):
-            raise PermissionDenied
         data = serializer.validated_data
         serializer.instance = run_action(
             actions.assess_self, pupil=pupil, goal=data["goal"], level=data["level"]
