@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from research import events
+
 from . import images
 from .models import (
     ASPECTS,
@@ -404,7 +406,7 @@ def delete_place(place: Place) -> None:
 
 # --- Lessons ------------------------------------------------------------------------
 
-LESSON_FIELDS = {"subject", "date", "title", "differentiation"} | {
+LESSON_FIELDS = {"subject", "date", "title", "differentiation", "fixed_instruction"} | {
     f"{aspect}_openness" for aspect in ASPECTS
 }
 
@@ -449,3 +451,41 @@ def update_lesson(lesson: Lesson, **fields) -> Lesson:
 
 def delete_lesson(lesson: Lesson) -> None:
     lesson.delete()
+
+
+@transaction.atomic
+def start_lesson(lesson: Lesson, *, teacher) -> Lesson:
+    """Pupils can now fill in their logbook. Sends: usage event `lesson_started`."""
+    if lesson.is_running:
+        return lesson
+    lesson.started_at = timezone.now()
+    lesson.ended_at = None
+    lesson.save(update_fields=["started_at", "ended_at"])
+    events.record("lesson_started", actor=teacher, obj=lesson, group=lesson.group, lesson=lesson)
+    return lesson
+
+
+@transaction.atomic
+def end_lesson(lesson: Lesson, *, teacher) -> Lesson:
+    """Choices close; evaluations stay possible. Sends: usage event `lesson_ended`."""
+    if not lesson.is_running:
+        raise ValidationError(_("This lesson is not running."))
+    lesson.ended_at = timezone.now()
+    lesson.save(update_fields=["ended_at"])
+    events.record("lesson_ended", actor=teacher, obj=lesson, group=lesson.group, lesson=lesson)
+    return lesson
+
+
+def set_lesson_options(lesson: Lesson, *, goals=None, places=None) -> Lesson:
+    """The teacher's goal and place options for `choice` (or the decision for `fixed`)."""
+    if goals is not None:
+        goals = list(goals)
+        if any(goal.block.group_id != lesson.group_id for goal in goals):
+            raise ValidationError(_("A goal option must be one of this group's goals."))
+        lesson.goal_options.set(goals)
+    if places is not None:
+        places = list(places)
+        if any(place.group_id != lesson.group_id for place in places):
+            raise ValidationError(_("A place option must be one of this group's places."))
+        lesson.place_options.set(places)
+    return lesson

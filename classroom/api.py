@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -113,7 +114,13 @@ class LessonSerializer(serializers.ModelSerializer):
             "title",
             *[f"{aspect}_openness" for aspect in ASPECTS],
             "differentiation",
+            "goal_options",
+            "place_options",
+            "fixed_instruction",
+            "started_at",
+            "ended_at",
         ]
+        read_only_fields = ["started_at", "ended_at"]
 
 
 class MeSerializer(serializers.Serializer):
@@ -236,11 +243,42 @@ class PlaceViewSet(ActionViewSet):
 
 
 class LessonViewSet(ActionViewSet):
-    queryset = Lesson.objects.all()
+    queryset = Lesson.objects.prefetch_related("goal_options", "place_options")
     serializer_class = LessonSerializer
     create_action = actions.create_lesson
     update_action = actions.update_lesson
     delete_action = actions.delete_lesson
+
+    @staticmethod
+    def _options(serializer):
+        data = serializer.validated_data
+        return {"goals": data.pop("goal_options", None), "places": data.pop("place_options", None)}
+
+    def perform_create(self, serializer):
+        options = self._options(serializer)
+        with transaction.atomic():
+            super().perform_create(serializer)
+            run_action(actions.set_lesson_options, serializer.instance, **options)
+
+    def perform_update(self, serializer):
+        options = self._options(serializer)
+        with transaction.atomic():
+            super().perform_update(serializer)
+            run_action(actions.set_lesson_options, serializer.instance, **options)
+
+    @extend_schema(request=None, responses=LessonSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        """Start the lesson: pupils can fill in their logbook."""
+        lesson = run_action(actions.start_lesson, self.get_object(), teacher=request.user)
+        return Response(LessonSerializer(lesson).data)
+
+    @extend_schema(request=None, responses=LessonSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End the lesson: choices close, evaluations stay open."""
+        lesson = run_action(actions.end_lesson, self.get_object(), teacher=request.user)
+        return Response(LessonSerializer(lesson).data)
 
 
 class MeView(APIView):

@@ -216,6 +216,21 @@ class Lesson(models.Model):
         choices=Differentiation.choices,
         default=Differentiation.WHOLE_CLASS,
     )
+    # The teacher's options for `choice` aspects, and the decision for `fixed` ones.
+    goal_options = models.ManyToManyField(
+        "goals.Goal", blank=True, related_name="+", verbose_name=_("goal options")
+    )
+    place_options = models.ManyToManyField(
+        Place, blank=True, related_name="+", verbose_name=_("place options")
+    )
+    fixed_instruction = models.BooleanField(
+        _("everyone joins the instruction"),
+        null=True,
+        blank=True,
+        help_text=_("Used when instruction is fixed: yes, no, or decide per pupil."),
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True, editable=False)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -228,6 +243,10 @@ class Lesson(models.Model):
 
     def openness(self, aspect: str) -> str:
         return getattr(self, f"{aspect}_openness")
+
+    @property
+    def is_running(self) -> bool:
+        return self.started_at is not None and self.ended_at is None
 
 
 class IdempotencyRecord(models.Model):

@@ -6,12 +6,14 @@ from classroom.api import MeView
 from classroom.api import router as classroom_router
 from classroom.health import healthz
 from goals.api import router as goals_router
+from logbook.api import router as logbook_router
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/", include(classroom_router.urls)),
     path("api/", include(goals_router.urls)),
+    path("api/", include(logbook_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),

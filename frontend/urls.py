@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import auth, goals, pupil, teacher
+from .views import auth, goals, logbook, photos, pupil, teacher
 
 app_name = "frontend"
 
@@ -22,6 +22,22 @@ urlpatterns = [
         goals.pupil_booklet_page,
         name="pupil-booklet-block",
     ),
+    path("leerling/fotos/", photos.pupil_photos, name="pupil-photos"),
+    path("leerling/logboek/<int:lesson_id>/", logbook.pupil_logbook, name="pupil-logbook"),
+    path("leerkracht/les/<int:lesson_id>/", logbook.lesson_page, name="lesson"),
+    path(
+        "leerkracht/les/<int:lesson_id>/<str:command>/",
+        logbook.lesson_control,
+        name="lesson-control",
+    ),
+    path(
+        "leerkracht/les/<int:lesson_id>/leerling/<int:pupil_id>/",
+        logbook.lesson_override,
+        name="lesson-override",
+    ),
+    path("foto/<int:photo_id>/", photos.photo, name="photo"),
+    path("foto/<int:photo_id>/klein/", photos.photo_thumbnail, name="photo-thumbnail"),
+    path("leerkracht/leerling/<int:pupil_id>/rekengesprek/", photos.add_note, name="add-note"),
     path("leerkracht/groep/<int:group_id>/doelen/", goals.group_blocks, name="group-blocks"),
     path("leerkracht/blok/<int:block_id>/", goals.block_overview_page, name="block-overview"),
     path(

@@ -1,1 +1,112 @@
-"""Models arrive with their issue; see docs/architecture.md."""
+"""Photos of pupils' work (reflection) and the teacher's rekengesprek notes.
+
+Logbook entries, instruction requests and evaluations follow (issue 4, second part).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from classroom.models import Lesson, Pupil
+from goals.models import Goal
+
+
+class Prompt(models.TextChoices):
+    WENT_WELL = "went_well", _("What went well?")
+    WANT_TO_LEARN = "want_to_learn", _("What do I still want to learn?")
+
+
+class Photo(models.Model):
+    """A photo a pupil took of their work. Stored without metadata under a generated
+    name in MEDIA_ROOT, served only through a permission check."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="photos")
+    goal = models.ForeignKey(
+        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos"
+    )
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos"
+    )
+    prompt = models.CharField(_("prompt"), max_length=20, choices=Prompt.choices, blank=True)
+    image = models.ImageField(upload_to="photos/")
+    thumbnail = models.ImageField(upload_to="photos/thumbs/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ConversationNote(models.Model):
+    """A short note after a rekengesprek. For teachers only: pupils never see it."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="conversation_notes")
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("note"))
+    goals = models.ManyToManyField(Goal, blank=True, related_name="conversation_notes")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("conversation note")
+        verbose_name_plural = _("conversation notes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} {self.created_at:%Y-%m-%d}"
+
+
+class InstructionReason(models.TextChoices):
+    DONT_UNDERSTAND = "dont_understand", _("I don't get it yet")
+    WANT_TO_BE_SURE = "want_to_be_sure", _("I want to be sure")
+    WANT_MORE = "want_more", _("I want to learn more")
+    OTHER = "other", _("Something else")
+
+
+class Mood(models.TextChoices):
+    GREAT = "great", _("It went well")
+    OK = "ok", _("It went okay")
+    HARD = "hard", _("It was hard")
+
+
+class LogbookEntry(models.Model):
+    """A pupil's rekenlogboek page for one lesson: what, how, with whom, where, and how
+    it went. `decided_by` records per aspect who made the decision ("pupil"/"teacher")."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="logbook_entries")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="logbook_entries")
+    goals = models.ManyToManyField(Goal, blank=True, related_name="+")
+    instruction = models.BooleanField(_("joins the instruction"), null=True, blank=True)
+    instruction_reason = models.CharField(
+        _("reason"), max_length=20, choices=InstructionReason.choices, blank=True
+    )
+    instruction_text = models.CharField(_("in my own words"), max_length=300, blank=True)
+    alone = models.BooleanField(_("works alone"), null=True, blank=True)
+    partners = models.ManyToManyField(Pupil, blank=True, related_name="+")
+    place = models.ForeignKey(
+        "classroom.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.JSONField(default=dict, blank=True)
+    mood = models.CharField(_("how did it go"), max_length=10, choices=Mood.choices, blank=True)
+    evaluation_text = models.TextField(_("evaluation"), blank=True)
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("logbook entry")
+        verbose_name_plural = _("logbook entries")
+        ordering = ["lesson", "pupil__display_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "lesson"], name="one_entry_per_pupil_lesson")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} · {self.lesson}"

@@ -9,12 +9,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from classroom import actions
 from classroom.models import Role
 from goals import actions as goal_actions
+from logbook import actions as logbook_actions
+from logbook import entries
+from tests.images import jpeg_bytes
 
 PERSONAS = [
     "teacher",
@@ -51,6 +55,9 @@ class World:
     other_goal: object
     self_mark: object
     teacher_mark: object
+    entry: object
+    photo: object
+    note: object
 
     def user(self, persona: str):
         if persona == "anonymous":
@@ -124,6 +131,27 @@ def build_world() -> World:
     teacher_mark = goal_actions.assess_as_teacher(
         teacher=teacher, pupil=pupil, goal=goal, level=1, note="Oefent nog met noemers."
     )
+    # A running lesson with goal and place choices open, Noor's entry, photo and a note.
+    actions.update_lesson(
+        lesson,
+        goal_openness="choice",
+        place_openness="free",
+        instruction_openness="free",
+        partner_openness="choice",
+    )
+    actions.set_lesson_options(lesson, goals=[goal])
+    actions.start_lesson(lesson, teacher=teacher)
+    entry = entries.choose(pupil=pupil, lesson=lesson, aspect="goal", value=[goal.pk])
+    photo = logbook_actions.add_photo(
+        pupil=pupil,
+        upload=SimpleUploadedFile("werk.jpg", jpeg_bytes()),
+        goal=goal,
+        lesson=lesson,
+        prompt="went_well",
+    )
+    note = logbook_actions.add_conversation_note(
+        teacher=teacher, pupil=pupil, text="Rekengesprek: breuken op de getallenlijn.", goals=[goal]
+    )
     return World(
         school=school,
         other_school=other_school,
@@ -146,6 +174,9 @@ def build_world() -> World:
         other_goal=other_goal,
         self_mark=self_mark,
         teacher_mark=teacher_mark,
+        entry=entry,
+        photo=photo,
+        note=note,
     )
 
 

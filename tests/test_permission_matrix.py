@@ -35,6 +35,11 @@ class Api:
     data: Callable[[World], dict] | None = None
     # Where the general rule does not fit, the exact status per persona.
     statuses: dict | None = None
+    fmt: str = "json"
+
+
+def upload():
+    return SimpleUploadedFile("werk.jpg", jpeg_bytes(), content_type="image/jpeg")
 
 
 GROUP_PUPILS = {"pupil", "classmate"}
@@ -247,6 +252,118 @@ API = [
         "read",
         SELF_READERS,
     ),
+    # Photos: the pupil and their teachers; only the pupil adds them.
+    Api("photo-list", "get", lambda w: "/api/photos/", "list", STAFF | PUPILS),
+    Api("photo-detail", "get", lambda w: f"/api/photos/{w.photo.pk}/", "read", SELF_READERS),
+    Api(
+        "photo-list",
+        "post",
+        lambda w: "/api/photos/",
+        "pupil-write",
+        set(),
+        data=lambda w: {"image": upload(), "goal": w.goal.pk},
+        fmt="multipart",
+        statuses={**pupil_write(201), "other_pupil": 400},
+    ),
+    # Rekengesprek notes: the group's teachers only, never a pupil.
+    Api(
+        "conversationnote-list", "get", lambda w: "/api/conversation-notes/", "list", STAFF | PUPILS
+    ),
+    Api(
+        "conversationnote-detail",
+        "get",
+        lambda w: f"/api/conversation-notes/{w.note.pk}/",
+        "read",
+        MANAGERS,
+    ),
+    Api(
+        "conversationnote-list",
+        "post",
+        lambda w: "/api/conversation-notes/",
+        "create",
+        set(),
+        data=lambda w: {"pupil": w.pupil.pk, "text": "Gesprek", "goals": [w.goal.pk]},
+        statuses={
+            "teacher": 201,
+            "school_admin": 201,
+            "colleague": 400,
+            "other_school_teacher": 400,
+            "pupil": 403,
+            "classmate": 403,
+            "other_pupil": 403,
+            "anonymous": 403,
+        },
+    ),
+    # Logbook entries: pupils choose and evaluate their own, teachers override.
+    Api("logbookentry-list", "get", lambda w: "/api/logbook-entries/", "list", STAFF | PUPILS),
+    Api(
+        "logbookentry-detail",
+        "get",
+        lambda w: f"/api/logbook-entries/{w.entry.pk}/",
+        "read",
+        SELF_READERS,
+    ),
+    Api(
+        "logbookentry-choose",
+        "post",
+        lambda w: "/api/logbook-entries/choose/",
+        "pupil-write",
+        set(),
+        data=lambda w: {"lesson": w.lesson.pk, "aspect": "place", "value": w.place.pk},
+        statuses={**pupil_write(200), "other_pupil": 400},
+    ),
+    Api(
+        "logbookentry-evaluate",
+        "post",
+        lambda w: "/api/logbook-entries/evaluate/",
+        "pupil-write",
+        set(),
+        data=lambda w: {"lesson": w.lesson.pk, "mood": "great", "levels": []},
+        statuses={**pupil_write(200), "other_pupil": 400},
+    ),
+    Api(
+        "logbookentry-override",
+        "post",
+        lambda w: "/api/logbook-entries/override/",
+        "create",
+        set(),
+        data=lambda w: {
+            "pupil": w.pupil.pk,
+            "lesson": w.lesson.pk,
+            "aspect": "instruction",
+            "value": {"wanted": True},
+        },
+        statuses={
+            "teacher": 200,
+            "school_admin": 200,
+            "colleague": 400,
+            "other_school_teacher": 400,
+            "pupil": 403,
+            "classmate": 403,
+            "other_pupil": 403,
+            "anonymous": 403,
+        },
+    ),
+    Api(
+        "lesson-start",
+        "post",
+        lambda w: f"/api/lessons/{w.other_lesson.pk}/start/",
+        "change",
+        {"colleague", "school_admin", "other_pupil"},
+        statuses={
+            "colleague": 200,
+            "school_admin": 200,
+            "other_pupil": 403,
+            "teacher": 404,
+            "other_school_teacher": 404,
+            "pupil": 404,
+            "classmate": 404,
+            "anonymous": 403,
+        },
+    ),
+    Api(
+        "lesson-end", "post", lambda w: f"/api/lessons/{w.lesson.pk}/end/", "change", GROUP_READERS
+    ),
     Api(
         "teacherassessment-list",
         "post",
@@ -294,7 +411,7 @@ def test_api_matrix(world, api, case, persona):
     if user is not None:
         api.force_login(user)
     data = case.data(world) if case.data else None
-    response = getattr(api, case.method)(case.url(world), data=data, format="json")
+    response = getattr(api, case.method)(case.url(world), data=data, format=case.fmt)
     expected = expected_api_status(case, persona)
     if case.route == "school-detail" and case.method == "patch":
         expected = _school_change_status(persona)
@@ -483,8 +600,34 @@ PAGES = [
 ]
 
 
+PAGES += [
+    Page("frontend:lesson", "get", lambda w: f"/leerkracht/les/{w.lesson.pk}/", MANAGERS),
+    Page(
+        "frontend:lesson-control",
+        "post",
+        lambda w: f"/leerkracht/les/{w.lesson.pk}/stop/",
+        MANAGERS,
+        ok=302,
+    ),
+    Page(
+        "frontend:lesson-override",
+        "post",
+        lambda w: f"/leerkracht/les/{w.lesson.pk}/leerling/{w.pupil.pk}/",
+        MANAGERS,
+        ok=302,
+    ),
+    Page(
+        "frontend:add-note",
+        "post",
+        lambda w: f"/leerkracht/leerling/{w.pupil.pk}/rekengesprek/",
+        MANAGERS,
+        ok=302,
+    ),
+]
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("page", PAGES, ids=[p.route for p in PAGES])
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.route)
 def test_teacher_pages_matrix(world, client_as, page, persona):
     actions.set_pupil_photo(
         world.pupil, SimpleUploadedFile("noor.jpg", jpeg_bytes(), content_type="image/jpeg")
@@ -507,6 +650,7 @@ PUPIL_PAGES = [
     ("frontend:pupil-home", "get", "/leerling/", 200),
     ("frontend:switch-pupil", "post", "/leerling/wissel/", 302),
     ("frontend:pupil-booklet", "get", "/leerling/doelenboekje/", 200),
+    ("frontend:pupil-photos", "get", "/leerling/fotos/", 200),
 ]
 
 
@@ -531,6 +675,26 @@ def test_a_block_of_the_booklet_is_only_for_its_groups_pupils(world, client_as, 
     assert response.status_code == expected.get(persona, 403)
     if response.status_code == 200:
         assert "Ik kan breuken vergelijken." in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_lessons_logbook_is_only_for_its_groups_pupils(world, client_as, persona):
+    """frontend:pupil-logbook"""
+    response = client_as(world.user(persona)).get(f"/leerling/logboek/{world.lesson.pk}/")
+    expected = {"pupil": 200, "classmate": 200, "other_pupil": 404, "anonymous": 302}
+    assert response.status_code == expected.get(persona, 403)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("suffix", ["", "klein/"], ids=["photo", "photo-thumbnail"])
+def test_a_photo_is_only_for_the_pupil_and_their_teachers(world, client_as, persona, suffix):
+    """frontend:photo, frontend:photo-thumbnail"""
+    response = client_as(world.user(persona)).get(f"/foto/{world.photo.pk}/{suffix}")
+    if persona in {"pupil", "teacher", "school_admin"}:
+        assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+        assert "private" in response["Cache-Control"]
+    else:
+        assert response.status_code == 404
 
 
 # Open to anyone: the start page, logins, the class pages reached by class code, the
@@ -569,7 +733,9 @@ def test_every_route_is_in_the_matrix():
         {c.route for c in API}
         | {p.route for p in PAGES}
         | {p[0] for p in PUPIL_PAGES}
-        | {"frontend:pupil-booklet-block"}  # test_a_block_of_the_booklet_is_only_for_its_...
+        # Routes with a test of their own above:
+        | {"frontend:pupil-booklet-block", "frontend:pupil-logbook"}
+        | {"frontend:photo", "frontend:photo-thumbnail"}
     )
     routes = set(_route_names(get_resolver()))
     missing = routes - covered - PUBLIC_ROUTES

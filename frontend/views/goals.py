@@ -23,6 +23,7 @@ from goals.booklet import block_overview, current_block, pupil_booklet
 from goals.models import Block, Goal, TeacherAssessment
 
 from ..access import pupil_required, staff_required
+from .photos import notes_for
 
 
 def _blocks(user, group_id: int):
@@ -96,6 +97,7 @@ def pupil_booklet_for_teacher(request, pupil_id: int):
             "the_block": block,
             "blocks": blocks,
             "pages": pupil_booklet(pupil, block) if block else [],
+            "notes": notes_for(request.user, pupil),
         },
     )
 

@@ -16,8 +16,11 @@ from .auth import class_grid_url
 def home(request):
     pupil = actor_for(request.user).pupil
     today = timezone.localdate()
-    lessons = readable(request.user, Lesson.objects.filter(date=today)).order_by("title")
-    return render(request, "pupil/home.html", {"pupil": pupil, "lessons": lessons})
+    lessons = list(readable(request.user, Lesson.objects.filter(date=today)).order_by("title"))
+    running = [lesson for lesson in lessons if lesson.is_running]
+    return render(
+        request, "pupil/home.html", {"pupil": pupil, "lessons": lessons, "running": running}
+    )
 
 
 @require_POST

@@ -18,22 +18,14 @@ function csrfToken() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// POST JSON; retries network failures and 5xx with backoff, always with the same key.
-export async function postJSON(url, body, { key = newKey(), attempts = 4 } = {}) {
+// POST with retries on network failures and 5xx, with backoff, always with the same key.
+async function send(url, body, contentType, { key = newKey(), attempts = 4 } = {}) {
   let lastError;
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     try {
-      const response = await fetch(url, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: {
-          "Content-Type": "application/json",
-          Accept: "application/json",
-          "X-CSRFToken": csrfToken(),
-          "Idempotency-Key": key,
-        },
-        body: JSON.stringify(body),
-      });
+      const headers = { Accept: "application/json", "X-CSRFToken": csrfToken(), "Idempotency-Key": key };
+      if (contentType) headers["Content-Type"] = contentType;
+      const response = await fetch(url, { method: "POST", credentials: "same-origin", headers, body });
       if (response.status < 500) {
         const data = await response.json().catch(() => ({}));
         return { ok: response.ok, status: response.status, data };
@@ -45,4 +37,19 @@ export async function postJSON(url, body, { key = newKey(), attempts = 4 } = {})
     await sleep(Math.min(4000, 300 * 2 ** attempt) * (0.5 + Math.random() / 2));
   }
   throw lastError;
+}
+
+export function postJSON(url, body, options) {
+  return send(url, JSON.stringify(body), "application/json", options);
+}
+
+// FormData (files): the browser sets the multipart boundary itself.
+export function postForm(url, formData, options) {
+  return send(url, formData, null, options);
+}
+
+// The first message of a DRF error answer, for showing to the pupil.
+export function errorText(data) {
+  const first = Object.values(data || {})[0];
+  return Array.isArray(first) ? String(first[0]) : typeof first === "string" ? first : "";
 }

@@ -1,0 +1,106 @@
+// The rekenlogboek: every tap is saved at once (with an idempotency key), then the page
+// shows the stored state again, so what the pupil sees is what the teacher sees.
+import { errorText, postJSON } from "./api.js";
+
+const root = document.querySelector("[data-logbook]");
+const lang = document.documentElement.lang || "nl";
+const text = {
+  saving: lang === "nl" ? "Wordt bewaard …" : "Saving …",
+  failed: lang === "nl" ? "Niet bewaard." : "Not saved.",
+  chooseMood: lang === "nl" ? "Tik eerst hoe het ging." : "First tap how it went.",
+};
+
+function say(section, message, state) {
+  const line = section.querySelector("[data-state-line]");
+  line.textContent = message;
+  line.dataset.state = state;
+}
+
+async function send(section, url, body) {
+  say(section, text.saving, "saving");
+  try {
+    const result = await postJSON(url, body);
+    if (result.ok) {
+      window.location.reload();
+      return;
+    }
+    say(section, `${text.failed} ${errorText(result.data)}`, "failed");
+  } catch {
+    say(section, text.failed, "failed");
+  }
+}
+
+const pressedIds = (section, aspect) =>
+  [...section.querySelectorAll(`[data-aspect="${aspect}"][aria-pressed="true"]`)]
+    .map((b) => b.dataset.id)
+    .filter(Boolean)
+    .map(Number);
+
+function valueFor(section, button) {
+  const aspect = button.dataset.aspect;
+  if (aspect === "goal") {
+    const id = Number(button.dataset.id);
+    const ids = new Set(pressedIds(section, "goal"));
+    ids.has(id) ? ids.delete(id) : ids.add(id);
+    return [...ids];
+  }
+  if (aspect === "instruction") {
+    const wanted = button.dataset.wanted === "yes";
+    const pressedReason = section.querySelector("[data-reason][aria-pressed=true]")?.dataset.reason;
+    const input = section.querySelector("[data-instruction-text]");
+    return { wanted, reason: button.dataset.reason || pressedReason || "", text: input ? input.value : "" };
+  }
+  if (aspect === "partner") {
+    if (!button.dataset.id) return [];
+    const id = Number(button.dataset.id);
+    const max = Number(button.dataset.max || 1);
+    let ids = pressedIds(section, "partner");
+    if (ids.includes(id)) return ids.filter((x) => x !== id);
+    ids = [...ids, id];
+    return ids.slice(Math.max(0, ids.length - max));
+  }
+  if (aspect === "place") return Number(button.dataset.id);
+  return null;
+}
+
+function pressOne(container, selector, button) {
+  container.querySelectorAll(selector).forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+}
+
+if (root) {
+  const lesson = Number(root.dataset.lesson);
+  root.addEventListener("click", (event) => {
+    const section = event.target.closest("section");
+    const choice = event.target.closest("button[data-aspect]");
+    if (choice) {
+      send(section, "/api/logbook-entries/choose/", {
+        lesson,
+        aspect: choice.dataset.aspect,
+        value: valueFor(section, choice),
+      });
+      return;
+    }
+    const level = event.target.closest("[data-eval-goal] button.level");
+    if (level) pressOne(level.closest("[data-eval-goal]"), "button.level", level);
+    const mood = event.target.closest("button[data-mood]");
+    if (mood) pressOne(section, "button[data-mood]", mood);
+    if (event.target.closest("[data-evaluate]")) {
+      const chosenMood = section.querySelector("button[data-mood][aria-pressed=true]");
+      if (!chosenMood) {
+        say(section, text.chooseMood, "failed");
+        return;
+      }
+      const levels = [...section.querySelectorAll("[data-eval-goal]")]
+        .map((goal) => ({ goal: Number(goal.dataset.evalGoal), pressed: goal.querySelector("button.level[aria-pressed=true]") }))
+        .filter((row) => row.pressed)
+        .map((row) => ({ goal: row.goal, level: Number(row.pressed.dataset.level) }));
+      send(section, "/api/logbook-entries/evaluate/", {
+        lesson,
+        levels,
+        mood: chosenMood.dataset.mood,
+        text: section.querySelector("[data-evaluation-text]").value,
+      });
+    }
+  });
+  root.dataset.ready = "1";
+}

@@ -1,0 +1,82 @@
+"""Every change in the logbook app; each records a usage event in its transaction."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from classroom import images
+from classroom.models import Lesson, Pupil
+from goals.models import Goal
+from research import events
+
+from .models import ConversationNote, Photo, Prompt
+
+
+def add_photo(
+    *,
+    pupil: Pupil,
+    upload,
+    goal: Goal | None = None,
+    lesson: Lesson | None = None,
+    prompt: str = "",
+) -> Photo:
+    """Verify and clean the upload (outside the transaction: it is the slow part), then
+    store it. A refused upload raises ValidationError and stores nothing.
+    Sends: usage event `photo_added` (never the photo itself)."""
+    if goal is not None and goal.block.group_id != pupil.group_id:
+        raise ValidationError(_("This goal is not in this pupil's booklet."))
+    if lesson is not None and lesson.group_id != pupil.group_id:
+        raise ValidationError(_("This lesson is not in this pupil's group."))
+    if prompt and prompt not in Prompt.values:
+        raise ValidationError(_("Unknown prompt."))
+    full, thumb, (width, height) = images.photo_from_upload(upload)
+    name = uuid.uuid4().hex
+    with transaction.atomic():
+        photo = Photo(
+            pupil=pupil, goal=goal, lesson=lesson, prompt=prompt, width=width, height=height
+        )
+        photo.image.save(f"{name}.jpg", full, save=False)
+        photo.thumbnail.save(f"{name}.jpg", thumb, save=False)
+        try:
+            photo.save()
+            events.record(
+                "photo_added",
+                actor=pupil.user,
+                obj=photo,
+                pupil=pupil,
+                group=pupil.group,
+                lesson=lesson,
+                context={"goal": goal.code if goal else None, "prompt": prompt or None},
+            )
+        except Exception:
+            # Nothing in the database refers to the files: remove them again.
+            photo.image.storage.delete(photo.image.name)
+            photo.thumbnail.storage.delete(photo.thumbnail.name)
+            raise
+    return photo
+
+
+@transaction.atomic
+def add_conversation_note(*, teacher, pupil: Pupil, text: str, goals=()) -> ConversationNote:
+    """Sends: usage event `conversation_noted` (without the text)."""
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("A note needs some text."))
+    goals = list(goals)
+    if any(goal.block.group_id != pupil.group_id for goal in goals):
+        raise ValidationError(_("This goal is not in this pupil's booklet."))
+    note = ConversationNote.objects.create(pupil=pupil, teacher=teacher, text=text)
+    note.goals.set(goals)
+    events.record(
+        "conversation_noted",
+        actor=teacher,
+        obj=note,
+        pupil=pupil,
+        group=pupil.group,
+        context={"goals": [g.code for g in goals]},
+    )
+    return note

@@ -1,0 +1,288 @@
+"""REST API for photos and rekengesprek notes. Photo uploads are idempotent pupil writes."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from classroom.api import run_action
+from classroom.idempotency import idempotent
+from classroom.models import Lesson, Pupil
+from classroom.permissions import (
+    ScopedQuerysetMixin,
+    actor_for,
+    can_change,
+    can_create,
+    readable,
+)
+from goals.api import IDEMPOTENCY_HEADER, ReadableGoalField
+from goals.models import Goal
+
+from . import actions, entries
+from .entries import ENTRY_ASPECTS
+from .models import ConversationNote, LogbookEntry, Photo
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ReadableField(serializers.PrimaryKeyRelatedField):
+    """A primary key the requesting user may read; anything else is "does not exist"."""
+
+    model = None
+
+    def get_queryset(self):
+        return readable(self.context["request"].user, self.model.objects.all())
+
+
+class ReadableLessonField(ReadableField):
+    model = Lesson
+
+
+class ReadablePupilField(ReadableField):
+    model = Pupil
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    # A plain file: classroom.images checks it once, with a clear message per problem.
+    image = serializers.FileField(write_only=True, help_text="JPEG, PNG or WebP")
+    goal = ReadableGoalField(required=False, allow_null=True)
+    lesson = ReadableLessonField(required=False, allow_null=True)
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Photo
+        fields = [
+            "id",
+            "pupil",
+            "goal",
+            "lesson",
+            "prompt",
+            "image",
+            "url",
+            "thumbnail_url",
+            "width",
+            "height",
+            "created_at",
+        ]
+        read_only_fields = ["pupil", "width", "height", "created_at"]
+
+    def get_url(self, photo) -> str:
+        return reverse("frontend:photo", args=[photo.pk])
+
+    def get_thumbnail_url(self, photo) -> str:
+        return reverse("frontend:photo-thumbnail", args=[photo.pk])
+
+
+class PhotoViewSet(
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Photo.objects.all()
+    serializer_class = PhotoSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        goal = self.request.query_params.get("goal")
+        if goal is not None and goal.isdigit():
+            queryset = queryset.filter(goal_id=int(goal))
+        return queryset
+
+    @extend_schema(parameters=[IDEMPOTENCY_HEADER])
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        """A pupil adds a photo of their work, optionally to a goal with a prompt.
+        The image is checked and cleaned on the server (a plain synchronous view, so the
+        work runs in a worker thread, never on the event loop)."""
+        pupil = actor_for(request.user).pupil
+        if pupil is None or not can_create(request.user, Photo, pupil):
+            raise PermissionDenied
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = run_action(
+            actions.add_photo,
+            pupil=actor_for(self.request.user).pupil,
+            upload=data["image"],
+            goal=data.get("goal"),
+            lesson=data.get("lesson"),
+            prompt=data.get("prompt", ""),
+        )
+
+
+class ConversationNoteSerializer(serializers.ModelSerializer):
+    pupil = ReadablePupilField()
+    goals = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Goal.objects.all()
+    )
+
+    class Meta:
+        model = ConversationNote
+        fields = ["id", "pupil", "teacher", "text", "goals", "created_at"]
+        read_only_fields = ["teacher", "created_at"]
+
+
+class ConversationNoteViewSet(
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = ConversationNote.objects.prefetch_related("goals")
+    serializer_class = ConversationNoteSerializer
+
+    def create(self, request, *args, **kwargs):
+        if actor_for(request.user).pupil is not None or not actor_for(request.user).is_staff_member:
+            raise PermissionDenied
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        if not can_create(self.request.user, ConversationNote, data["pupil"]):
+            raise PermissionDenied
+        serializer.instance = run_action(
+            actions.add_conversation_note,
+            teacher=self.request.user,
+            pupil=data["pupil"],
+            text=data["text"],
+            goals=data.get("goals", []),
+        )
+
+
+router = SimpleRouter()
+router.register("photos", PhotoViewSet)
+router.register("conversation-notes", ConversationNoteViewSet)
+
+
+class LogbookEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LogbookEntry
+        fields = [
+            "id",
+            "pupil",
+            "lesson",
+            "goals",
+            "instruction",
+            "instruction_reason",
+            "instruction_text",
+            "alone",
+            "partners",
+            "place",
+            "decided_by",
+            "mood",
+            "evaluation_text",
+            "evaluated_at",
+        ]
+        read_only_fields = fields
+
+
+class ChoiceSerializer(serializers.Serializer):
+    lesson = ReadableLessonField()
+    aspect = serializers.ChoiceField(choices=ENTRY_ASPECTS)
+    value = serializers.JSONField(
+        help_text="goal: [goal ids]; instruction: {wanted, reason, text}; place: place id; "
+        "partner: [pupil ids], [] for alone"
+    )
+
+
+class OverrideSerializer(ChoiceSerializer):
+    pupil = ReadablePupilField()
+
+
+class EvaluationLevelSerializer(serializers.Serializer):
+    goal = serializers.IntegerField()
+    level = serializers.IntegerField()
+
+
+class EvaluationSerializer(serializers.Serializer):
+    lesson = ReadableLessonField()
+    levels = EvaluationLevelSerializer(many=True, required=False)
+    mood = serializers.CharField()
+    text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class LogbookEntryViewSet(
+    ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Logbook entries: pupils choose and evaluate, teachers override."""
+
+    queryset = LogbookEntry.objects.prefetch_related("goals", "partners")
+    serializer_class = LogbookEntrySerializer
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        lesson = self.request.query_params.get("lesson")
+        if lesson is not None and lesson.isdigit():
+            queryset = queryset.filter(lesson_id=int(lesson))
+        return queryset
+
+    def _pupil(self, request):
+        pupil = actor_for(request.user).pupil
+        if pupil is None or not can_create(request.user, LogbookEntry, pupil):
+            raise PermissionDenied
+        return pupil
+
+    @extend_schema(
+        request=ChoiceSerializer, responses=LogbookEntrySerializer, parameters=[IDEMPOTENCY_HEADER]
+    )
+    @action(detail=False, methods=["post"])
+    @idempotent
+    def choose(self, request):
+        """The pupil chooses one aspect of their entry for a running lesson."""
+        pupil = self._pupil(request)
+        serializer = ChoiceSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        entry = run_action(entries.choose, pupil=pupil, **serializer.validated_data)
+        return Response(LogbookEntrySerializer(entry).data)
+
+    @extend_schema(
+        request=EvaluationSerializer,
+        responses=LogbookEntrySerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    @action(detail=False, methods=["post"])
+    @idempotent
+    def evaluate(self, request):
+        """The pupil evaluates: a level per chosen goal, how it went, optional words."""
+        pupil = self._pupil(request)
+        serializer = EvaluationSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        entry = run_action(
+            entries.evaluate,
+            pupil=pupil,
+            lesson=data["lesson"],
+            levels={row["goal"]: row["level"] for row in data.get("levels", [])},
+            mood=data["mood"],
+            text=data.get("text", ""),
+        )
+        return Response(LogbookEntrySerializer(entry).data)
+
+    @extend_schema(request=OverrideSerializer, responses=LogbookEntrySerializer)
+    @action(detail=False, methods=["post"])
+    def override(self, request):
+        """The teacher decides an aspect for a pupil; recorded as a teacher decision."""
+        if actor_for(request.user).pupil is not None:
+            raise PermissionDenied
+        serializer = OverrideSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if not can_change(request.user, data["pupil"]):
+            raise PermissionDenied
+        entry = run_action(entries.override, teacher=request.user, **data)
+        return Response(LogbookEntrySerializer(entry).data)
+
+
+router.register("logbook-entries", LogbookEntryViewSet)

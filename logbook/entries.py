@@ -1,0 +1,250 @@
+"""The rekenlogboek entry: what a pupil may choose, and the actions that record choices.
+
+Per aspect the lesson's openness decides what the pupil is offered:
+- `fixed`: the teacher's decision is shown; the pupil cannot change it.
+- `choice`: the teacher's options (goal and place options on the lesson; for instruction
+  yes/no; for partner "alone" or one classmate).
+- `free`: everything (the goals of the pupil's current booklet block, starred first; all
+  the group's places; alone or up to three classmates).
+Every recorded decision says who made it; once the teacher decided an aspect for a pupil
+(an override), the pupil's choice no longer replaces it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from classroom.models import Lesson, Openness, Place, Pupil
+from classroom.quadrant import PUPIL, TEACHER, PupilRecord
+from goals import actions as goal_actions
+from goals.booklet import current_block
+from goals.models import Goal, GoalStar
+from research import events
+
+from .models import InstructionReason, LogbookEntry, Mood
+
+ENTRY_ASPECTS = ("goal", "instruction", "partner", "place")
+MAX_PARTNERS = {Openness.CHOICE: 1, Openness.FREE: 3}
+
+
+@dataclass
+class Offer:
+    aspect: str
+    openness: str
+    options: list  # goals, places or pupils; [True, False] for instruction
+
+
+def offer(lesson: Lesson, pupil: Pupil, aspect: str) -> Offer:
+    openness = lesson.openness(aspect)
+    if aspect == "goal":
+        if openness == Openness.FREE:
+            block = current_block(pupil.group)
+            goals = list(block.goals.all()) if block else []
+            starred = set(
+                GoalStar.objects.filter(pupil=pupil, goal__in=goals).values_list(
+                    "goal_id", flat=True
+                )
+            )
+            goals.sort(key=lambda g: (g.pk not in starred, g.position, g.code))
+        else:
+            goals = list(lesson.goal_options.all())
+        return Offer(aspect, openness, goals)
+    if aspect == "place":
+        places = (
+            list(pupil.group.places.all())
+            if openness == Openness.FREE
+            else list(lesson.place_options.all())
+        )
+        return Offer(aspect, openness, places)
+    if aspect == "partner":
+        classmates = list(pupil.group.pupils.filter(active=True).exclude(pk=pupil.pk))
+        return Offer(aspect, openness, classmates)
+    if aspect == "instruction":
+        return Offer(aspect, openness, [True, False])
+    raise ValueError(aspect)
+
+
+def entry_for(pupil: Pupil, lesson: Lesson) -> LogbookEntry:
+    """The pupil's entry, made on first use with the lesson's fixed decisions filled in."""
+    entry, created = LogbookEntry.objects.get_or_create(pupil=pupil, lesson=lesson)
+    if created:
+        _apply_fixed_defaults(entry)
+    return entry
+
+
+def _apply_fixed_defaults(entry: LogbookEntry) -> None:
+    lesson = entry.lesson
+    if lesson.goal_openness == Openness.FIXED and lesson.goal_options.exists():
+        entry.goals.set(lesson.goal_options.all())
+    if lesson.instruction_openness == Openness.FIXED and lesson.fixed_instruction is not None:
+        entry.instruction = lesson.fixed_instruction
+    if lesson.place_openness == Openness.FIXED and lesson.place_options.count() == 1:
+        entry.place = lesson.place_options.get()
+    if lesson.partner_openness == Openness.FIXED:
+        entry.alone = True
+    entry.save()
+
+
+def _set(entry: LogbookEntry, aspect: str, value, options: Offer | None) -> dict:
+    """Apply one decision; `options` limits what is allowed (None: anything in the group).
+    Returns a small context for the usage event (ids and codes, never free text)."""
+    group = entry.pupil.group
+    if aspect == "goal":
+        ids = _ids(value)
+        allowed = (
+            {g.pk for g in options.options}
+            if options
+            else set(Goal.objects.filter(block__group=group).values_list("pk", flat=True))
+        )
+        if not ids:
+            raise ValidationError(_("Choose at least one goal."))
+        if not ids <= allowed:
+            raise ValidationError(_("You cannot choose that goal in this lesson."))
+        entry.goals.set(ids)
+        return {"goals": sorted(Goal.objects.filter(pk__in=ids).values_list("code", flat=True))}
+    if aspect == "instruction":
+        if not isinstance(value, dict) or not isinstance(value.get("wanted"), bool):
+            raise ValidationError(_("Say yes or no to the instruction."))
+        reason = value.get("reason") or ""
+        if reason and reason not in InstructionReason.values:
+            raise ValidationError(_("Unknown reason."))
+        entry.instruction = value["wanted"]
+        entry.instruction_reason = reason if value["wanted"] else ""
+        entry.instruction_text = (
+            (str(value.get("text") or "")[:300]).strip() if value["wanted"] else ""
+        )
+        return {"instruction": entry.instruction, "reason": entry.instruction_reason or None}
+    if aspect == "place":
+        place_id = value if isinstance(value, int) else None
+        allowed = (
+            {p.pk for p in options.options}
+            if options
+            else set(group.places.values_list("pk", flat=True))
+        )
+        if place_id not in allowed:
+            raise ValidationError(_("You cannot choose that place in this lesson."))
+        entry.place = Place.objects.get(pk=place_id)
+        return {"place": entry.place.name}
+    if aspect == "partner":
+        ids = _ids(value)
+        allowed = (
+            {p.pk for p in options.options}
+            if options
+            else set(group.pupils.exclude(pk=entry.pupil_id).values_list("pk", flat=True))
+        )
+        if not ids <= allowed:
+            raise ValidationError(_("You cannot work with that pupil in this lesson."))
+        if options and len(ids) > MAX_PARTNERS[options.openness]:
+            raise ValidationError(
+                _("Choose at most %(count)s classmates.")
+                % {"count": MAX_PARTNERS[options.openness]}
+            )
+        entry.alone = not ids
+        entry.partners.set(ids)
+        return {"partners": len(ids)}
+    raise ValidationError(_("Unknown choice."))
+
+
+def _ids(value) -> set[int]:
+    if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
+        raise ValidationError(_("A list of numbers is needed."))
+    return set(value)
+
+
+@transaction.atomic
+def choose(*, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
+    """The pupil's own choice. Sends: usage event `logbook_chosen`."""
+    if aspect not in ENTRY_ASPECTS:
+        raise ValidationError(_("Unknown choice."))
+    if lesson.group_id != pupil.group_id:
+        raise ValidationError(_("This lesson is not in this pupil's group."))
+    if not lesson.is_running:
+        raise ValidationError(_("This lesson is not running."))
+    if lesson.openness(aspect) == Openness.FIXED:
+        raise ValidationError(_("Your teacher decides this in this lesson."))
+    entry = LogbookEntry.objects.select_for_update().filter(pk=entry_for(pupil, lesson).pk).get()
+    if entry.decided_by.get(aspect) == TEACHER:
+        raise ValidationError(_("Your teacher has chosen this for you."))
+    context = _set(entry, aspect, value, offer(lesson, pupil, aspect))
+    entry.decided_by = {**entry.decided_by, aspect: PUPIL}
+    entry.save()
+    events.record(
+        "logbook_chosen",
+        actor=pupil.user,
+        obj=entry,
+        pupil=pupil,
+        group=pupil.group,
+        lesson=lesson,
+        context={"aspect": aspect, "openness": lesson.openness(aspect), **context},
+    )
+    return entry
+
+
+@transaction.atomic
+def override(*, teacher, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
+    """The teacher decides an aspect for a pupil (e.g. puts them in the instruction
+    group). Recorded as the teacher's decision. Sends: `logbook_overridden`."""
+    if aspect not in ENTRY_ASPECTS:
+        raise ValidationError(_("Unknown choice."))
+    if lesson.group_id != pupil.group_id:
+        raise ValidationError(_("This lesson is not in this pupil's group."))
+    entry = LogbookEntry.objects.select_for_update().filter(pk=entry_for(pupil, lesson).pk).get()
+    context = _set(entry, aspect, value, None)
+    entry.decided_by = {**entry.decided_by, aspect: TEACHER}
+    entry.save()
+    events.record(
+        "logbook_overridden",
+        actor=teacher,
+        obj=entry,
+        pupil=pupil,
+        group=pupil.group,
+        lesson=lesson,
+        context={"aspect": aspect, **context},
+    )
+    return entry
+
+
+@transaction.atomic
+def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str, text: str = ""):
+    """End of the lesson: progress per chosen goal (also marked in the doelenboekje), how
+    it went, and optional words. Sends `logbook_evaluated` and `self_assessed` per goal."""
+    if lesson.group_id != pupil.group_id:
+        raise ValidationError(_("This lesson is not in this pupil's group."))
+    if lesson.started_at is None:
+        raise ValidationError(_("This lesson has not started yet."))
+    if mood not in Mood.values:
+        raise ValidationError(_("Tap how it went."))
+    entry = LogbookEntry.objects.select_for_update().filter(pk=entry_for(pupil, lesson).pk).get()
+    chosen = {g.pk: g for g in entry.goals.all()}
+    if not set(levels) <= set(chosen):
+        raise ValidationError(_("You can only mark the goals you chose."))
+    for goal_id, level in levels.items():
+        goal_actions.assess_self(pupil=pupil, goal=chosen[goal_id], level=level)
+    entry.mood = mood
+    entry.evaluation_text = text.strip()
+    entry.evaluated_at = timezone.now()
+    entry.save()
+    events.record(
+        "logbook_evaluated",
+        actor=pupil.user,
+        obj=entry,
+        pupil=pupil,
+        group=pupil.group,
+        lesson=lesson,
+        context={"mood": mood, "goals": len(levels), "has_text": bool(entry.evaluation_text)},
+    )
+    return entry
+
+
+def quadrant_record(entry: LogbookEntry) -> PupilRecord:
+    """What the quadrant needs from an entry: who decided what, and what the pupil works on."""
+    return PupilRecord(
+        decisions=dict(entry.decided_by),
+        goals=frozenset(g.pk for g in entry.goals.all()),
+        instruction=entry.instruction,
+    )
