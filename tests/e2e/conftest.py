@@ -29,11 +29,17 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+@pytest.fixture(scope="session")
+def server_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("server-media")
+
+
 @pytest.fixture(autouse=True)
-def _fast_test_settings(settings, tmp_path):
+def _fast_test_settings(settings, server_media):
     """Overrides the root fixture: the server process checks passwords with the real
-    hashers, so users made here must be hashed with them too."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+    hashers, so users made here must be hashed with them too; and the tests read the
+    files the server wrote."""
+    settings.MEDIA_ROOT = server_media
 
 
 def _free_port() -> int:
@@ -53,10 +59,10 @@ def _database_url_for_test_db() -> str:
 
 
 @pytest.fixture(scope="session")
-def server(django_db_setup, tmp_path_factory):
-    """daphne on a free loopback port, on the same test database as the tests."""
+def server(django_db_setup, tmp_path_factory, server_media):
+    """daphne on a free loopback port, on the same test database and media as the tests."""
     port = _free_port()
-    media = tmp_path_factory.mktemp("server-media")
+    media = server_media
     env = {
         **os.environ,
         "DATABASE_URL": _database_url_for_test_db(),

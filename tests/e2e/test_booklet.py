@@ -31,9 +31,9 @@ def test_a_pupil_marks_two_goals_and_the_teacher_sees_them_beside_their_own(worl
     # Noor marked breuken at level 2 earlier; now "het lukt alleen".
     expect(fractions.get_by_test_id("level-2")).to_have_attribute("aria-pressed", "true")
     fractions.get_by_test_id("level-3").tap()
-    expect(fractions.get_by_role("status")).to_have_text("Bewaard")
+    expect(fractions.get_by_test_id("save-state")).to_have_text("Bewaard")
     percentages.get_by_test_id("level-1").tap()
-    expect(percentages.get_by_role("status")).to_have_text("Bewaard")
+    expect(percentages.get_by_test_id("save-state")).to_have_text("Bewaard")
     percentages.get_by_test_id("star").tap()
     expect(percentages.get_by_test_id("star")).to_have_attribute("aria-pressed", "true")
 

@@ -156,10 +156,11 @@ def test_english_is_available(world, new_context):
 
 
 def _small_targets(page) -> list[str]:
-    """Visible links and buttons smaller than 48 x 48 CSS pixels."""
+    """Visible links, buttons and fields smaller than 48 x 48 CSS pixels. A visually
+    hidden file input is not a target: its label (a big button) is."""
     return page.evaluate(
-        """() => [...document.querySelectorAll('a, button, input:not([type=hidden])')]
-          .filter((el) => !el.classList.contains('skip-link') && el.offsetParent !== null)
+        """() => [...document.querySelectorAll('a, button, label.button, input:not([type=hidden])')]
+          .filter((el) => !el.closest('.skip-link, .visually-hidden') && el.offsetParent !== null)
           .filter((el) => { const r = el.getBoundingClientRect();
                             return r.width < 48 || r.height < 48; })
           .map((el) => el.outerHTML.slice(0, 80))"""

@@ -1,0 +1,127 @@
+"""A whole lesson for one pupil, in two real browsers: the pupil's tablet and the
+teacher's laptop."""
+
+import io
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from classroom import actions
+from goals.models import SelfAssessment
+from logbook.models import LogbookEntry, Photo
+from tests.conftest import build_world
+from tests.e2e.test_login_flows import _small_targets, log_in_as_noor
+from tests.images import jpeg_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world(transactional_db):
+    world = build_world()
+    world.fractions = actions.create_lesson(
+        group=world.group,
+        title="Breuken oefenen",
+        subject="rekenen",
+        goal_openness="choice",
+        instruction_openness="free",
+        partner_openness="choice",
+        place_openness="free",
+    )
+    actions.set_lesson_options(world.fractions, goals=list(world.block.goals.all()))
+    return world
+
+
+def log_in_teacher(page):
+    page.goto("/login/")
+    page.get_by_label("Gebruikersnaam").fill("juf.mirjam")
+    page.get_by_label("Wachtwoord").fill("correct horse 42")
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_test_id("group-list")).to_be_visible()
+
+
+def tap_and_wait(page, section, testid):
+    page.get_by_test_id(section).get_by_test_id(testid).tap()
+    page.wait_for_load_state("load")
+    expect(page.locator("[data-logbook][data-ready]")).to_have_count(1)
+    expect(page.get_by_test_id(section).get_by_test_id(testid)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+
+
+def test_a_whole_lesson_for_one_pupil(world, new_context, tmp_path):
+    teacher = new_context().new_page()
+    log_in_teacher(teacher)
+    teacher.goto(f"/leerkracht/groep/{world.group.pk}/")
+    teacher.get_by_test_id("lesson-link").filter(has_text="Breuken oefenen").click()
+    teacher.get_by_test_id("start-lesson").click()
+    expect(teacher.get_by_test_id("lesson-running")).to_be_visible()
+
+    # The pupil's entry: goal, instruction with a reason, partner, place.
+    pupil = new_context(touch=True).new_page()
+    log_in_as_noor(pupil, world)
+    pupil.get_by_test_id("open-logbook").filter(has_text="Breuken oefenen").tap()
+    expect(pupil.locator("[data-logbook][data-ready]")).to_have_count(1)
+    tap_and_wait(pupil, "section-goal", "goal-G6-3.2")
+    tap_and_wait(pupil, "section-instruction", "instruction-yes")
+    tap_and_wait(pupil, "section-instruction", "reason-dont_understand")
+    tap_and_wait(pupil, "section-partner", "partner-Daan")
+    tap_and_wait(pupil, "section-place", "place-Stiltehoek")
+    assert _small_targets(pupil) == []
+
+    # The teacher sees it, and decides Noor works without instruction after all.
+    teacher.reload()
+    row = teacher.get_by_test_id("entry-row").filter(has_text="Noor")
+    expect(row).to_contain_text("G6-3.2")
+    expect(row).to_contain_text("Ik snap het nog niet")
+    expect(row).to_contain_text("Daan")
+    expect(row).to_contain_text("Stiltehoek")
+    teacher.locator(f"#pupil-{world.pupil.pk} + tr summary").click()
+    teacher.locator(f"#pupil-{world.pupil.pk} + tr").get_by_role(
+        "button", name="Geen instructie"
+    ).click()
+    expect(teacher.get_by_role("status")).to_contain_text("Aangepast voor Noor")
+    expect(
+        teacher.get_by_test_id("entry-row")
+        .filter(has_text="Noor")
+        .get_by_test_id("instruction-cell")
+    ).to_contain_text("T nee")
+
+    # The pupil sees the change and cannot undo it.
+    pupil.reload()
+    instruction = pupil.get_by_test_id("section-instruction")
+    expect(instruction).to_contain_text("Dit heeft je juf of meester voor je gekozen.")
+    expect(instruction.get_by_test_id("instruction-value")).to_have_text("Nee, ik werk zelf.")
+    expect(instruction.get_by_test_id("instruction-yes")).to_have_count(0)
+
+    # Evaluation with a photo (taken on a tablet: with a GPS position in its EXIF).
+    evaluation = pupil.get_by_test_id("section-evaluation")
+    evaluation.get_by_test_id("eval-G6-3.2-3").tap()
+    evaluation.get_by_test_id("mood-great").tap()
+    photo_file = tmp_path / "werk.jpg"
+    photo_file.write_bytes(jpeg_bytes(size=(2000, 1500), orientation=6))
+    evaluation.locator("[data-photo-input]").set_input_files(str(photo_file))
+    expect(evaluation.get_by_test_id("photo-state")).to_have_text("Foto bewaard")
+    expect(evaluation.locator("[data-thumbs] img")).to_have_count(1)
+    evaluation.get_by_test_id("evaluate").tap()
+    pupil.wait_for_load_state("load")
+    expect(pupil.get_by_test_id("evaluation-state")).to_have_text("Evaluatie bewaard")
+
+    entry = LogbookEntry.objects.get(pupil=world.pupil, lesson=world.fractions)
+    assert entry.mood == "great"
+    assert entry.decided_by == {
+        "goal": "pupil",
+        "instruction": "teacher",
+        "partner": "pupil",
+        "place": "pupil",
+    }
+    assert SelfAssessment.objects.filter(pupil=world.pupil, goal__code="G6-3.2").last().level == 3
+    photo = Photo.objects.get(pupil=world.pupil, lesson=world.fractions)
+    with photo.image.open("rb") as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+    assert len(stored.getexif()) == 0 and "exif" not in stored.info
+    assert stored.height > stored.width  # upright, as the tablet was held
+    assert photo.thumbnail.storage.exists(photo.thumbnail.name)
+    with photo.thumbnail.open("rb") as handle:
+        assert max(Image.open(io.BytesIO(handle.read())).size) == 320
