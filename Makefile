@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint suite browser messages clean
+.PHONY: run test lint suite browser messages bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian: apt-get install python3.11-venv"; exit 1; }
@@ -47,6 +47,10 @@ test: $(STAMP) browser lint suite
 messages: $(STAMP)
 	cd frontend && ../$(PY) ../manage.py makemessages -l nl --no-obsolete --ignore '*/vendor/*'
 	$(PY) -m frontend.compile_messages
+
+# Benchmarks (never part of make test); results in bench/results/.
+bench: $(STAMP)
+	$(PY) bench/photo.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from math import ceil
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,8 +45,10 @@ def _open_verified(data: bytes, draft_side: int | None = None) -> Image.Image:
             image = Image.open(io.BytesIO(data))
             if draft_side and image.format == "JPEG":
                 # libjpeg decodes straight at 1/2, 1/4 or 1/8 scale: a 12 MP photo that
-                # ends up 1600 px wide never needs all its pixels decoded.
-                image.draft("RGB", (draft_side, draft_side))
+                # ends up 1600 px wide never needs all its pixels decoded. The box keeps
+                # the photo's shape, or a 4:3 photo would never qualify for any scale.
+                factor = min(1.0, draft_side / max(image.size))
+                image.draft("RGB", (ceil(image.width * factor), ceil(image.height * factor)))
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ValidationError(_("This photo has too many pixels.")) from exc
