@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from classroom import actions as classroom_actions
 from classroom.models import School
 
 from . import actions
@@ -34,6 +35,18 @@ def seed(school: School) -> None:
         )
     import_goals(groep5, (EXAMPLES / "doelen-groep5-rekenen.csv").read_bytes())
     import_goals(groep8, (EXAMPLES / "doelen-groep8-rekenen.csv").read_bytes())
+
+    # The demo lessons offer these goals (and groep 5's places), so the logbook has
+    # something to choose from as soon as a teacher starts a lesson.
+    block3_goals = list(groep8.blocks.get(name="Rekenen blok 3").goals.all())
+    classroom_actions.set_lesson_options(
+        groep8.lessons.get(title="Rekenen blok 3: procenten"), goals=block3_goals
+    )
+    classroom_actions.set_lesson_options(
+        groep5.lessons.get(title="Breuken vergelijken"),
+        goals=[groep5.blocks.get(name="Rekenen blok 3").goals.get(code="G5-3.4")],
+        places=list(groep5.places.all()),
+    )
 
     # A believable spread of marks, the same every time.
     rng = random.Random(2026)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from classroom import actions as classroom_actions
 from classroom.models import Lesson, Pupil
 from classroom.permissions import actor_for, get_readable_or_404, require_change
+from goals.booklet import current_block
 from logbook import entries
 from logbook.models import InstructionReason, LogbookEntry, Mood
 
@@ -61,13 +62,9 @@ def lesson_page(request, lesson_id: int):
         .select_related("place")
         .prefetch_related("goals", "partners")
     }
-    group_goals = list(
-        lesson.goal_options.all()
-        if lesson.goal_options.exists()
-        else entries.offer(lesson, pupils[0], "goal").options
-        if pupils
-        else []
-    )
+    # The teacher may set any goal of the group's current block (or the lesson's options).
+    block = current_block(lesson.group)
+    group_goals = list(block.goals.all()) if block else list(lesson.goal_options.all())
     return render(
         request,
         "teacher/lesson.html",
