@@ -194,9 +194,12 @@ def seed() -> School:
         for fields in lessons[name]:
             actions.create_lesson(group=group, **fields)
 
-    from goals.demo import seed as seed_goals  # the demo spans apps; the models do not
+    # The demo spans apps; the models do not.
+    from goals.demo import seed as seed_goals
+    from planboard.demo import seed as seed_planboard
 
     seed_goals(school)
+    seed_planboard(school)
     return school
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .pictograms import AVATAR_COLOURS, PICTOGRAM_CHOICES, PLACE_ICONS
+from .pictograms import AVATAR_COLOURS, PICTOGRAM_CHOICES, PLACE_ICON_CHOICES
 
 # Class codes avoid characters that children (and teachers) confuse: 0/O, 1/I/L.
 CLASS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -150,9 +150,7 @@ class Place(models.Model):
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="places")
     name = models.CharField(_("name"), max_length=80)
-    icon = models.CharField(
-        _("icon"), max_length=20, choices=[(k, v) for k, v in PLACE_ICONS.items()], default="table"
-    )
+    icon = models.CharField(_("icon"), max_length=20, choices=PLACE_ICON_CHOICES, default="table")
     capacity = models.PositiveSmallIntegerField(_("capacity"), null=True, blank=True)
 
     class Meta:

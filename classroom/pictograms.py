@@ -56,3 +56,4 @@ def static_path(key: str) -> str:
 
 
 PICTOGRAM_CHOICES = [(key, name) for key, name in PICTOGRAMS.items()]
+PLACE_ICON_CHOICES = [(key, name) for key, name in PLACE_ICONS.items()]

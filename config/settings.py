@@ -280,6 +280,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OpennessEnum": "classroom.models.Openness",
         "PictogramEnum": "classroom.pictograms.PICTOGRAM_CHOICES",
+        "PlaceIconEnum": "classroom.pictograms.PLACE_ICON_CHOICES",
     },
 }
 

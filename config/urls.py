@@ -7,6 +7,7 @@ from classroom.api import router as classroom_router
 from classroom.health import healthz
 from goals.api import router as goals_router
 from logbook.api import router as logbook_router
+from planboard.api import router as planboard_router
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("api/", include(classroom_router.urls)),
     path("api/", include(goals_router.urls)),
     path("api/", include(logbook_router.urls)),
+    path("api/", include(planboard_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import auth, goals, logbook, photos, pupil, teacher
+from .views import auth, goals, logbook, photos, planboard, pupil, teacher
 
 app_name = "frontend"
 
@@ -23,6 +23,23 @@ urlpatterns = [
         name="pupil-booklet-block",
     ),
     path("leerling/fotos/", photos.pupil_photos, name="pupil-photos"),
+    path("leerling/planbord/", planboard.pupil_board, name="pupil-planboard"),
+    path(
+        "leerkracht/groep/<int:group_id>/planbord/",
+        planboard.teacher_board,
+        name="teacher-planboard",
+    ),
+    path(
+        "leerkracht/groep/<int:group_id>/planbord/wijzig/",
+        planboard.teacher_board_change,
+        name="teacher-planboard-change",
+    ),
+    path("leerkracht/planbord/<int:board_id>/digibord/", planboard.digibord, name="digibord"),
+    path(
+        "leerkracht/leerling/<int:pupil_id>/planbord/",
+        planboard.pupil_week,
+        name="pupil-planboard-week",
+    ),
     path("leerling/logboek/<int:lesson_id>/", logbook.pupil_logbook, name="pupil-logbook"),
     path("leerkracht/les/<int:lesson_id>/", logbook.lesson_page, name="lesson"),
     path(

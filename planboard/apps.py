@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlanboardConfig(AppConfig):
     name = "planboard"
+    verbose_name = _("Planning board")
+
+    def ready(self):
+        from . import permissions  # noqa: F401 - declares the planbord models' rules

@@ -18,6 +18,7 @@ from classroom.models import Role
 from goals import actions as goal_actions
 from logbook import actions as logbook_actions
 from logbook import entries
+from planboard import actions as planboard_actions
 from tests.images import jpeg_bytes
 
 PERSONAS = [
@@ -58,6 +59,12 @@ class World:
     entry: object
     photo: object
     note: object
+    activity: object
+    board: object
+    slot: object
+    slot2: object
+    plan: object
+    empty_board: object
 
     def user(self, persona: str):
         if persona == "anonymous":
@@ -152,6 +159,20 @@ def build_world() -> World:
     note = logbook_actions.add_conversation_note(
         teacher=teacher, pupil=pupil, text="Rekengesprek: breuken op de getallenlijn.", goals=[goal]
     )
+    # Today's planbord: two corners, Noor in the Bouwhoek; tomorrow's board still empty.
+    activity = planboard_actions.create_activity(
+        group=group, name="Bouwhoek", pictogram="blocks", capacity=2
+    )
+    reading = planboard_actions.create_activity(
+        group=group, name="Leeshoek", pictogram="book", capacity=3
+    )
+    board = planboard_actions.board_for(group, today)
+    planboard_actions.set_slot(board, activity, on=True)
+    planboard_actions.set_slot(board, reading, on=True, compulsory=True)
+    slot = board.slots.get(activity=activity)
+    slot2 = board.slots.get(activity=reading)
+    plan = planboard_actions.plan(pupil=pupil, slot=slot, actor=pupil.user)
+    empty_board = planboard_actions.board_for(group, today + timedelta(days=1))
     return World(
         school=school,
         other_school=other_school,
@@ -177,6 +198,12 @@ def build_world() -> World:
         entry=entry,
         photo=photo,
         note=note,
+        activity=activity,
+        board=board,
+        slot=slot,
+        slot2=slot2,
+        plan=plan,
+        empty_board=empty_board,
     )
 
 

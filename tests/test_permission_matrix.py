@@ -252,6 +252,126 @@ API = [
         "read",
         SELF_READERS,
     ),
+    # Planbord: the group's board is visible to the group; children plan themselves.
+    Api("activity-list", "get", lambda w: "/api/activities/", "list", STAFF | PUPILS),
+    Api(
+        "activity-detail",
+        "get",
+        lambda w: f"/api/activities/{w.activity.pk}/",
+        "read",
+        GROUP_READERS,
+    ),
+    Api(
+        "activity-detail",
+        "patch",
+        lambda w: f"/api/activities/{w.activity.pk}/",
+        "change",
+        GROUP_READERS,
+        data=lambda w: {"capacity": 5},
+    ),
+    Api(
+        "activity-list",
+        "post",
+        lambda w: "/api/activities/",
+        "create",
+        set(),
+        data=lambda w: {
+            "group": w.group.pk,
+            "name": "Zandtafel",
+            "pictogram": "cloud",
+            "capacity": 4,
+        },
+    ),
+    Api("board-list", "get", lambda w: "/api/boards/", "list", STAFF | PUPILS),
+    Api("board-detail", "get", lambda w: f"/api/boards/{w.board.pk}/", "read", GROUP_READERS),
+    Api(
+        "board-list",
+        "post",
+        lambda w: "/api/boards/",
+        "create",
+        set(),
+        data=lambda w: {"group": w.group.pk, "date": "2026-12-01", "part": "morning"},
+    ),
+    Api(
+        "board-slots",
+        "post",
+        lambda w: f"/api/boards/{w.board.pk}/slots/",
+        "change",
+        GROUP_READERS,
+        data=lambda w: {"activity": w.activity.pk, "on": True, "compulsory": True},
+    ),
+    Api(
+        "board-reuse",
+        "post",
+        lambda w: f"/api/boards/{w.empty_board.pk}/reuse/",
+        "change",
+        GROUP_READERS,
+        data=lambda w: {"source": w.board.pk},
+    ),
+    Api("plan-list", "get", lambda w: "/api/plans/", "list", STAFF | PUPILS),
+    Api("plan-detail", "get", lambda w: f"/api/plans/{w.plan.pk}/", "read", GROUP_READERS),
+    Api(
+        "plan-list",
+        "post",
+        lambda w: "/api/plans/",
+        "pupil-write",
+        set(),
+        data=lambda w: {"slot": w.slot2.pk},
+        statuses={**pupil_write(201), "other_pupil": 400},
+    ),
+    Api(
+        "plan-detail",
+        "delete",
+        lambda w: f"/api/plans/{w.plan.pk}/",
+        "change",
+        set(),
+        statuses={
+            "pupil": 204,
+            "teacher": 204,
+            "school_admin": 204,
+            "classmate": 403,
+            "colleague": 404,
+            "other_school_teacher": 404,
+            "other_pupil": 404,
+            "anonymous": 403,
+        },
+    ),
+    Api(
+        "plan-tick",
+        "post",
+        lambda w: f"/api/plans/{w.plan.pk}/tick/",
+        "change",
+        set(),
+        data=lambda w: {"done": True},
+        statuses={
+            "pupil": 200,
+            "teacher": 200,
+            "school_admin": 200,
+            "classmate": 403,
+            "colleague": 404,
+            "other_school_teacher": 404,
+            "other_pupil": 404,
+            "anonymous": 403,
+        },
+    ),
+    Api(
+        "plan-move",
+        "post",
+        lambda w: f"/api/plans/{w.plan.pk}/move/",
+        "change",
+        set(),
+        data=lambda w: {"slot": w.slot2.pk},
+        statuses={
+            "teacher": 200,
+            "school_admin": 200,
+            "pupil": 403,
+            "classmate": 403,
+            "colleague": 404,
+            "other_school_teacher": 404,
+            "other_pupil": 404,
+            "anonymous": 403,
+        },
+    ),
     # Photos: the pupil and their teachers; only the pupil adds them.
     Api("photo-list", "get", lambda w: "/api/photos/", "list", STAFF | PUPILS),
     Api("photo-detail", "get", lambda w: f"/api/photos/{w.photo.pk}/", "read", SELF_READERS),
@@ -489,10 +609,22 @@ def visible_ids(world: World, route: str, persona: str) -> set:
         else:
             marks = model.objects.filter(pupil__group_id__in=groups_of[persona])
         return set(marks.values_list("id", flat=True))
+    if route in {"activity-list", "board-list", "plan-list"}:
+        from planboard.models import Activity, Board, Plan
+
+        rows = {
+            "activity-list": Activity.objects.filter(group_id__in=groups_of[persona]),
+            "board-list": Board.objects.filter(group_id__in=groups_of[persona]),
+            "plan-list": Plan.objects.filter(board__group_id__in=groups_of[persona]),
+        }[route]
+        return set(rows.values_list("id", flat=True))
     raise AssertionError(route)
 
 
 LIST_URLS = {
+    "activity-list": "/api/activities/",
+    "board-list": "/api/boards/",
+    "plan-list": "/api/plans/",
     "school-list": "/api/schools/",
     "group-list": "/api/groups/",
     "pupil-list": "/api/pupils/",
@@ -533,6 +665,7 @@ class Page:
     url: Callable[[World], str]
     allowed: set
     ok: int = 200
+    data: Callable[[World], dict] | None = None
 
 
 def teacher_page_status(page: Page, persona: str) -> int:
@@ -617,6 +750,32 @@ PAGES += [
         ok=302,
     ),
     Page(
+        "frontend:teacher-planboard",
+        "get",
+        lambda w: f"/leerkracht/groep/{w.group.pk}/planbord/",
+        MANAGERS,
+    ),
+    Page(
+        "frontend:teacher-planboard-change",
+        "post",
+        lambda w: f"/leerkracht/groep/{w.group.pk}/planbord/wijzig/",
+        MANAGERS,
+        ok=302,
+        data=lambda w: {"command": "slot", "activity": w.activity.pk, "on": "1"},
+    ),
+    Page(
+        "frontend:digibord",
+        "get",
+        lambda w: f"/leerkracht/planbord/{w.board.pk}/digibord/",
+        MANAGERS,
+    ),
+    Page(
+        "frontend:pupil-planboard-week",
+        "get",
+        lambda w: f"/leerkracht/leerling/{w.pupil.pk}/planbord/",
+        MANAGERS,
+    ),
+    Page(
         "frontend:add-note",
         "post",
         lambda w: f"/leerkracht/leerling/{w.pupil.pk}/rekengesprek/",
@@ -634,7 +793,8 @@ def test_teacher_pages_matrix(world, client_as, page, persona):
     )
     client = client_as(world.user(persona))
     before = (world.group.class_code, world.pupil.picture_code)
-    response = getattr(client, page.method)(page.url(world))
+    data = page.data(world) if page.data else None
+    response = getattr(client, page.method)(page.url(world), data)
     expected = teacher_page_status(page, persona)
     assert response.status_code == expected
     if expected == 302 and persona == "anonymous":
@@ -651,6 +811,7 @@ PUPIL_PAGES = [
     ("frontend:switch-pupil", "post", "/leerling/wissel/", 302),
     ("frontend:pupil-booklet", "get", "/leerling/doelenboekje/", 200),
     ("frontend:pupil-photos", "get", "/leerling/fotos/", 200),
+    ("frontend:pupil-planboard", "get", "/leerling/planbord/", 200),
 ]
 
 

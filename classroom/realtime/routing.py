@@ -1,3 +1,9 @@
 """WebSocket URL routes. Each consumer authorises on connect through classroom.permissions."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from .consumers import BoardConsumer
+
+websocket_urlpatterns = [
+    path("ws/planbord/<int:board_id>/", BoardConsumer.as_asgi()),
+]

@@ -10,6 +10,7 @@ from classroom.permissions import actor_for, readable
 
 from ..access import pupil_required
 from .auth import class_grid_url
+from .planboard import todays_board
 
 
 @pupil_required
@@ -18,9 +19,13 @@ def home(request):
     today = timezone.localdate()
     lessons = list(readable(request.user, Lesson.objects.filter(date=today)).order_by("title"))
     running = [lesson for lesson in lessons if lesson.is_running]
-    return render(
-        request, "pupil/home.html", {"pupil": pupil, "lessons": lessons, "running": running}
-    )
+    context = {
+        "pupil": pupil,
+        "lessons": lessons,
+        "running": running,
+        "has_board": todays_board(pupil.group) is not None,
+    }
+    return render(request, "pupil/home.html", context)
 
 
 @require_POST

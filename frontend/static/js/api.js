@@ -53,3 +53,13 @@ export function errorText(data) {
   const first = Object.values(data || {})[0];
   return Array.isArray(first) ? String(first[0]) : typeof first === "string" ? first : "";
 }
+
+// DELETE (no body, no retry needed: deleting twice finds nothing the second time).
+export async function del(url) {
+  const response = await fetch(url, {
+    method: "DELETE",
+    credentials: "same-origin",
+    headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+  });
+  return { ok: response.ok, status: response.status };
+}

@@ -1,0 +1,173 @@
+// The planbord: draws the board from the API and redraws whenever the server says the
+// board changed (a WebSocket hint). Missed hints cost nothing: every (re)connect fetches
+// the board again. Reconnects back off exponentially with full jitter, capped at 30 s.
+import { del, errorText, postJSON } from "./api.js";
+import { speak } from "./speak.js";
+
+const root = document.querySelector("[data-planboard]");
+
+if (root) {
+  const t = root.dataset;
+  const boardId = t.board;
+  const me = Number(t.pupil || 0);
+  const display = t.mode === "display";
+  const slotsEl = root.querySelector("[data-slots]");
+  const planEl = root.querySelector("[data-my-plan]");
+  const stateLine = root.querySelector("[data-state-line]");
+  const banner = document.querySelector("[data-connection]");
+  let version = -1;
+
+  const say = (message, state = "") => {
+    if (!stateLine) return;
+    stateLine.textContent = message;
+    stateLine.dataset.state = state;
+  };
+
+  function dots(slot) {
+    const wrap = document.createElement("span");
+    wrap.className = "dots";
+    wrap.setAttribute("aria-label", `${slot.taken}/${slot.capacity}`);
+    for (let i = 0; i < slot.capacity; i += 1) {
+      const dot = document.createElement("span");
+      dot.className = i < slot.taken ? "dot taken" : "dot";
+      wrap.append(dot);
+    }
+    const count = document.createElement("span");
+    count.className = "count";
+    count.textContent = `${slot.taken}/${slot.capacity}`;
+    wrap.append(count);
+    return wrap;
+  }
+
+  function render(board) {
+    version = board.version;
+    slotsEl.replaceChildren(
+      ...board.slots.map((slot) => {
+        const mine = slot.plans.some((p) => p.pupil === me);
+        const tile = document.createElement(display ? "div" : "button");
+        tile.className = "slot-tile";
+        tile.dataset.slot = slot.id;
+        tile.dataset.name = slot.activity;
+        tile.dataset.testid = `slot-${slot.activity}`;
+        tile.dataset.full = String(slot.full);
+        if (!display) {
+          tile.type = "button";
+          tile.setAttribute("aria-pressed", String(mine));
+          if (slot.full && !mine) tile.setAttribute("aria-disabled", "true");
+        }
+        const img = document.createElement("img");
+        img.src = `${t.static}pictograms/${slot.pictogram}.svg`;
+        img.alt = "";
+        const name = document.createElement("span");
+        name.className = "name";
+        name.textContent = slot.activity;
+        tile.append(img, name, dots(slot));
+        if (slot.compulsory) {
+          const must = document.createElement("span");
+          must.className = "must";
+          must.textContent = t.compulsoryText;
+          tile.append(must);
+        }
+        if (slot.full) {
+          const full = document.createElement("span");
+          full.className = "full-label";
+          full.textContent = t.fullText;
+          tile.append(full);
+        }
+        return tile;
+      }),
+    );
+    if (!planEl) return;
+    const mine = board.slots
+      .flatMap((slot) => slot.plans.filter((p) => p.pupil === me).map((p) => ({ ...p, slot })))
+      .sort((a, b) => a.position - b.position);
+    planEl.replaceChildren(
+      ...mine.map((p, i) => {
+        const item = document.createElement("li");
+        item.dataset.testid = `plan-${p.slot.activity}`;
+        const label = document.createElement("span");
+        label.textContent = `${i === 0 ? t.firstText : t.thenText}: ${p.slot.activity}`;
+        const check = document.createElement("button");
+        check.type = "button";
+        check.className = "check";
+        check.dataset.tick = p.id;
+        check.dataset.done = String(p.done);
+        check.setAttribute("aria-pressed", String(p.done));
+        check.setAttribute("aria-label", `${t.doneText}: ${p.slot.activity}`);
+        check.textContent = "✓";
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "remove";
+        remove.dataset.remove = p.id;
+        remove.setAttribute("aria-label", `${t.removeText}: ${p.slot.activity}`);
+        remove.textContent = "✕";
+        item.append(check, label, remove);
+        return item;
+      }),
+    );
+  }
+
+  async function refresh() {
+    const response = await fetch(`/api/boards/${boardId}/`, { credentials: "same-origin" });
+    if (response.ok) {
+      const board = await response.json();
+      if (board.version !== version) render(board);
+    }
+  }
+
+  root.addEventListener("click", async (event) => {
+    if (display) return;
+    const tile = event.target.closest("button.slot-tile");
+    const tick = event.target.closest("[data-tick]");
+    const remove = event.target.closest("[data-remove]");
+    try {
+      if (tile) {
+        speak(tile.dataset.name);
+        if (tile.getAttribute("aria-pressed") === "true") return;
+        const result = await postJSON("/api/plans/", { slot: Number(tile.dataset.slot) });
+        if (result.status === 409) say(t.fullText, "failed");
+        else if (!result.ok) say(errorText(result.data), "failed");
+        else say("");
+      } else if (tick) {
+        await postJSON(`/api/plans/${tick.dataset.tick}/tick/`, { done: tick.dataset.done !== "true" });
+      } else if (remove) {
+        await del(`/api/plans/${remove.dataset.remove}/`);
+      } else {
+        return;
+      }
+    } catch {
+      say(t.lostText, "failed");
+    }
+    refresh();
+  });
+
+  let attempt = 0;
+  let lost = false;
+  function connect() {
+    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+    const socket = new WebSocket(`${scheme}://${window.location.host}/ws/planbord/${boardId}/`);
+    socket.addEventListener("open", () => {
+      attempt = 0;
+      if (lost && banner) {
+        banner.textContent = t.backText;
+        setTimeout(() => { banner.hidden = true; }, 3000);
+      }
+      lost = false;
+      root.dataset.live = "1";
+      refresh();
+    });
+    socket.addEventListener("message", () => refresh());
+    socket.addEventListener("close", () => {
+      root.dataset.live = "0";
+      lost = true;
+      if (banner) {
+        banner.hidden = false;
+        banner.textContent = t.lostText;
+      }
+      const delay = Math.random() * Math.min(30000, 500 * 2 ** attempt);
+      attempt += 1;
+      setTimeout(connect, delay);
+    });
+  }
+  refresh().then(connect);
+}

@@ -1,0 +1,259 @@
+"""REST API for the planbord. Children's writes (plan, tick) are idempotent; a full
+activity answers 409 with "Vol!"."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from classroom.api import ActionViewSet, run_action
+from classroom.idempotency import idempotent
+from classroom.permissions import (
+    ScopedQuerysetMixin,
+    actor_for,
+    can_change,
+    can_create,
+    get_readable_or_404,
+)
+from goals.api import IDEMPOTENCY_HEADER
+from logbook.api import ReadableField
+
+from . import actions
+from .models import Activity, Board, Plan, Slot
+
+
+class ReadableSlotField(ReadableField):
+    model = Slot
+
+
+class ReadableActivityField(ReadableField):
+    model = Activity
+
+
+class ReadableBoardField(ReadableField):
+    model = Board
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Activity
+        fields = ["id", "group", "name", "pictogram", "capacity", "goals", "active"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    slot = ReadableSlotField()
+
+    class Meta:
+        model = Plan
+        fields = ["id", "board", "pupil", "slot", "position", "done", "decided_by"]
+        read_only_fields = ["board", "pupil", "position", "done", "decided_by"]
+
+
+class SlotStateSerializer(serializers.ModelSerializer):
+    activity = serializers.CharField(source="activity.name")
+    activity_id = serializers.IntegerField(source="activity.pk")
+    pictogram = serializers.CharField(source="activity.pictogram")
+    full = serializers.BooleanField(source="is_full")
+    plans = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Slot
+        fields = [
+            "id",
+            "activity",
+            "activity_id",
+            "pictogram",
+            "compulsory",
+            "capacity",
+            "taken",
+            "full",
+            "plans",
+        ]
+
+    def get_plans(self, slot) -> list[dict]:
+        return [
+            {
+                "id": p.id,
+                "pupil": p.pupil_id,
+                "position": p.position,
+                "done": p.done,
+                "decided_by": p.decided_by,
+            }
+            for p in slot.plans.all()
+        ]
+
+
+class BoardSerializer(serializers.ModelSerializer):
+    slots = SlotStateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Board
+        fields = ["id", "group", "date", "part", "version", "slots"]
+        read_only_fields = ["version", "slots"]
+
+
+class SlotSwitchSerializer(serializers.Serializer):
+    activity = ReadableActivityField()
+    on = serializers.BooleanField()
+    compulsory = serializers.BooleanField(default=False)
+
+
+class ReuseSerializer(serializers.Serializer):
+    source = ReadableBoardField()
+
+
+class TickSerializer(serializers.Serializer):
+    done = serializers.BooleanField()
+
+
+class MoveSerializer(serializers.Serializer):
+    slot = ReadableSlotField()
+
+
+def full_or_raise(func, *args, **kwargs):
+    """Run an action; a full activity becomes 409 "Vol!" instead of a 400."""
+    try:
+        return func(*args, **kwargs)
+    except DjangoValidationError as exc:
+        if getattr(exc, "code", None) == "full":
+            return Response(
+                {"detail": exc.messages, "code": "full"}, status=status.HTTP_409_CONFLICT
+            )
+        raise DRFValidationError({"detail": exc.messages}) from exc
+
+
+class ActivityViewSet(ActionViewSet):
+    queryset = Activity.objects.prefetch_related("goals")
+    serializer_class = ActivitySerializer
+    create_action = actions.create_activity
+    update_action = actions.update_activity
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+class BoardViewSet(
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A board with its activities and who planned what: everything a screen draws."""
+
+    queryset = Board.objects.prefetch_related(
+        Prefetch(
+            "slots",
+            queryset=Slot.objects.select_related("activity").prefetch_related(
+                Prefetch("plans", queryset=Plan.objects.order_by("pupil_id"))
+            ),
+        )
+    )
+    serializer_class = BoardSerializer
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        if not can_change(self.request.user, data["group"]):
+            raise PermissionDenied
+        serializer.instance = run_action(
+            actions.board_for, data["group"], data["date"], data.get("part", "day")
+        )
+
+    @extend_schema(request=SlotSwitchSerializer, responses=BoardSerializer)
+    @action(detail=True, methods=["post"])
+    def slots(self, request, pk=None):
+        """Switch an activity on or off for this board, or make it a moetje."""
+        board = self.get_object()
+        serializer = SlotSwitchSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        run_action(actions.set_slot, board, **serializer.validated_data)
+        return Response(BoardSerializer(self.get_queryset().get(pk=board.pk)).data)
+
+    @extend_schema(request=ReuseSerializer, responses=BoardSerializer)
+    @action(detail=True, methods=["post"])
+    def reuse(self, request, pk=None):
+        """Compose this board like another (yesterday's)."""
+        board = self.get_object()
+        serializer = ReuseSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        run_action(actions.reuse_board, serializer.validated_data["source"], board)
+        return Response(BoardSerializer(self.get_queryset().get(pk=board.pk)).data)
+
+
+class PlanViewSet(
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Plan.objects.all()
+    serializer_class = PlanSerializer
+
+    @extend_schema(parameters=[IDEMPOTENCY_HEADER], responses={201: PlanSerializer, 409: None})
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        """A child puts themselves on an activity (after what they planned already)."""
+        pupil = actor_for(request.user).pupil
+        if pupil is None or not can_create(request.user, Plan, pupil):
+            raise PermissionDenied
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = full_or_raise(
+            actions.plan, pupil=pupil, slot=serializer.validated_data["slot"], actor=request.user
+        )
+        if isinstance(result, Response):
+            return result
+        return Response(PlanSerializer(result).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        run_action(actions.unplan, plan_obj=instance, actor=self.request.user)
+
+    @extend_schema(
+        request=TickSerializer, responses=PlanSerializer, parameters=[IDEMPOTENCY_HEADER]
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def tick(self, request, pk=None):
+        """Tick off (or un-tick) an activity the child did."""
+        plan_obj = self.get_object()
+        serializer = TickSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run_action(
+            actions.tick,
+            plan_obj=plan_obj,
+            actor=request.user,
+            done=serializer.validated_data["done"],
+        )
+        return Response(PlanSerializer(plan_obj).data)
+
+    @extend_schema(request=MoveSerializer, responses={200: PlanSerializer, 409: None})
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """The teacher moves a child to another activity (a teacher decision)."""
+        plan_obj = get_readable_or_404(request.user, Plan, pk=pk)
+        if actor_for(request.user).pupil is not None or not can_change(request.user, plan_obj):
+            raise PermissionDenied
+        serializer = MoveSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        result = full_or_raise(
+            actions.move,
+            teacher=request.user,
+            plan_obj=plan_obj,
+            to_slot=serializer.validated_data["slot"],
+        )
+        if isinstance(result, Response):
+            return result
+        return Response(PlanSerializer(result).data)
+
+
+router = SimpleRouter()
+router.register("activities", ActivityViewSet)
+router.register("boards", BoardViewSet)
+router.register("plans", PlanViewSet)

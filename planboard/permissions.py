@@ -1,0 +1,22 @@
+"""The planbord is the whole group's, like the paper one on the wall: the group's pupils
+see it, children included. A child changes only their own plans; teachers change all."""
+
+from classroom.models import Pupil
+from classroom.permissions import Actor, GroupScopedRules, register
+
+from .models import Activity, Board, Plan, Slot
+
+
+class PlanRules(GroupScopedRules):
+    def can_change(self, actor: Actor, obj: Plan) -> bool:
+        own = actor.pupil is not None and actor.pupil.active and obj.pupil_id == actor.pupil.pk
+        return own or super().can_change(actor, obj)
+
+    def can_create(self, actor: Actor, parent: Pupil) -> bool:
+        return actor.pupil is not None and actor.pupil.active and actor.pupil.pk == parent.pk
+
+
+register(Activity, GroupScopedRules(group_path="group_id", pupils_read="group"))
+register(Board, GroupScopedRules(group_path="group_id", pupils_read="group"))
+register(Slot, GroupScopedRules(group_path="board__group_id", pupils_read="group"))
+register(Plan, PlanRules(group_path="board__group_id", pupils_read="group"))

@@ -1,0 +1,179 @@
+"""Planning on the board: capacity held by the database, order, moves, ticks, events."""
+
+import threading
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, close_old_connections, transaction
+
+from classroom import actions as classroom_actions
+from planboard import actions
+from planboard.models import Plan, Slot
+from research.models import UsageEvent
+from tests.conftest import build_world
+
+
+def test_planning_takes_a_place_and_a_full_activity_says_full(world):
+    daan = world.classmate
+    extra = classroom_actions.create_pupil(group=world.group, display_name="Finn")
+    actions.plan(pupil=daan, slot=world.slot, actor=daan.user)  # 2 of 2
+    world.slot.refresh_from_db()
+    assert (world.slot.taken, world.slot.is_full) == (2, True)
+    with pytest.raises(ValidationError) as error:
+        actions.plan(pupil=extra, slot=world.slot, actor=extra.user)
+    assert error.value.messages == ["Full!"] and error.value.code == "full"
+    world.slot.refresh_from_db()
+    assert world.slot.taken == 2 and not Plan.objects.filter(pupil=extra).exists()
+
+
+def test_the_database_itself_refuses_an_overfull_activity(world):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Slot.objects.filter(pk=world.slot.pk).update(taken=3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_children_tapping_the_last_place_at_once_never_both_get_it(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    world = build_world()  # Bouwhoek: 1 of 2 taken by Noor
+    children = [world.classmate] + [
+        classroom_actions.create_pupil(group=world.group, display_name=f"Kind {i}")
+        for i in range(7)
+    ]
+    start = threading.Barrier(len(children))
+    results = []
+
+    def tap(child):
+        try:
+            start.wait()
+            actions.plan(pupil=child, slot=world.slot, actor=child.user)
+            results.append("got it")
+        except ValidationError as exc:
+            results.append(exc.code)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=tap, args=(c,)) for c in children]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == ["full"] * 7 + ["got it"]
+    world.slot.refresh_from_db()
+    assert world.slot.taken == 2 == Plan.objects.filter(slot=world.slot).count()
+
+
+def test_a_child_plans_in_order_and_taking_one_off_frees_the_place(world):
+    second = actions.plan(pupil=world.pupil, slot=world.slot2, actor=world.pupil.user)
+    assert (world.plan.position, second.position) == (1, 2)
+    actions.unplan(plan_obj=world.plan, actor=world.pupil.user)
+    second.refresh_from_db()
+    world.slot.refresh_from_db()
+    assert second.position == 1 and world.slot.taken == 0
+
+
+def test_the_same_activity_cannot_be_planned_twice(world):
+    with pytest.raises(ValidationError) as error:
+        actions.plan(pupil=world.pupil, slot=world.slot, actor=world.pupil.user)
+    assert error.value.messages == ["You have already planned this."]
+    world.slot.refresh_from_db()
+    assert world.slot.taken == 1
+
+
+def test_the_teacher_moves_a_child_as_a_teacher_decision(world):
+    actions.move(teacher=world.teacher, plan_obj=world.plan, to_slot=world.slot2)
+    world.plan.refresh_from_db()
+    world.slot.refresh_from_db()
+    world.slot2.refresh_from_db()
+    assert world.plan.slot == world.slot2 and world.plan.decided_by == "teacher"
+    assert (world.slot.taken, world.slot2.taken) == (0, 1)
+    assert actions.quadrant_decisions(world.board, world.pupil) == {"place": "teacher"}
+    event = UsageEvent.objects.filter(verb="planboard_moved").last()
+    assert event.context == {"from": "Bouwhoek", "to": "Leeshoek"}
+
+
+def test_a_move_to_a_full_activity_is_refused_and_nothing_changes(world):
+    classroom_actions.update_pupil(world.classmate, display_name="Daan")
+    actions.update_activity(world.slot2.activity, capacity=1)
+    Slot.objects.filter(pk=world.slot2.pk).update(capacity=1)
+    actions.plan(pupil=world.classmate, slot=world.slot2, actor=world.classmate.user)
+    with pytest.raises(ValidationError) as error:
+        actions.move(teacher=world.teacher, plan_obj=world.plan, to_slot=world.slot2)
+    assert error.value.code == "full"
+    world.plan.refresh_from_db()
+    assert world.plan.slot == world.slot
+
+
+def test_the_childs_own_plan_counts_as_place_and_order_decisions(world):
+    actions.plan(pupil=world.pupil, slot=world.slot2, actor=world.pupil.user)
+    assert actions.quadrant_decisions(world.board, world.pupil) == {
+        "place": "pupil",
+        "order": "pupil",
+    }
+    assert actions.quadrant_decisions(world.board, world.classmate) == {}
+
+
+def test_ticking_twice_records_one_event(world):
+    before = UsageEvent.objects.filter(verb="planboard_ticked").count()
+    actions.tick(plan_obj=world.plan, done=True, actor=world.pupil.user)
+    actions.tick(plan_obj=world.plan, done=True, actor=world.pupil.user)
+    assert UsageEvent.objects.filter(verb="planboard_ticked").count() == before + 1
+
+
+def test_reusing_yesterdays_board_copies_activities_and_moetjes(world):
+    actions.reuse_board(world.board, world.empty_board)
+    slots = {s.activity.name: s for s in world.empty_board.slots.all()}
+    assert set(slots) == {"Bouwhoek", "Leeshoek"}
+    assert slots["Leeshoek"].compulsory and slots["Bouwhoek"].taken == 0
+    with pytest.raises(ValidationError):
+        actions.reuse_board(world.board, world.empty_board)
+
+
+def test_an_activity_with_children_cannot_be_switched_off(world):
+    with pytest.raises(ValidationError) as error:
+        actions.set_slot(world.board, world.activity, on=False)
+    assert error.value.messages == ["Children have already planned Bouwhoek; move them first."]
+    assert world.board.slots.filter(activity=world.activity).exists()
+
+
+def _listen(group):
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(group, channel)
+    return layer, channel
+
+
+def test_screens_are_told_after_commit_and_never_after_a_rollback(
+    world, django_capture_on_commit_callbacks
+):
+    layer, channel = _listen(f"board.{world.board.pk}")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        actions.plan(pupil=world.classmate, slot=world.slot2, actor=world.classmate.user)
+    assert len(callbacks) == 1
+    world.board.refresh_from_db()
+    message = async_to_sync(layer.receive)(channel)
+    assert message == {
+        "type": "board.changed",
+        "board": world.board.pk,
+        "version": world.board.version,
+    }
+
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        actions.tick(plan_obj=world.plan, done=True, actor=world.pupil.user)
+        raise RuntimeError("rolled back")
+    assert callbacks == []
+
+
+def test_the_api_answers_a_full_activity_with_409_vol(world, api):
+    api.force_login(world.classmate.user)
+    assert api.post("/api/plans/", {"slot": world.slot.pk}, format="json").status_code == 201
+    extra = classroom_actions.create_pupil(group=world.group, display_name="Finn")
+    api.force_login(extra.user)
+    response = api.post("/api/plans/", {"slot": world.slot.pk}, format="json")
+    assert response.status_code == 409
+    assert response.json() == {"detail": ["Vol!"], "code": "full"}
