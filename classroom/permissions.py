@@ -213,6 +213,15 @@ def can_create(user, model: type[Model], parent) -> bool:
     return actor is not ANONYMOUS and rules_for(model).can_create(actor, parent)
 
 
+def acting_pupil(user, model: type[Model]) -> Pupil:
+    """The pupil who writes `model` for themselves (a mark, a plan, a photo); anyone else,
+    teachers included, is refused: these writes are the child's own."""
+    pupil = actor_for(user).pupil
+    if pupil is None or not can_create(user, model, pupil):
+        raise PermissionDenied
+    return pupil
+
+
 def get_readable_or_404(user, model_or_queryset, **lookup):
     """The object if the user may read it; 404 otherwise, so nothing leaks its existence."""
     queryset = (

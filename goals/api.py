@@ -18,6 +18,7 @@ from classroom.idempotency import idempotent
 from classroom.models import Pupil
 from classroom.permissions import (
     ScopedQuerysetMixin,
+    acting_pupil,
     actor_for,
     can_create,
     get_readable_or_404,
@@ -150,9 +151,7 @@ class GoalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         """Star (or unstar) a goal the pupil wants to work on next."""
         # Starring changes the pupil's own state, not the goal: reading the goal is enough.
         goal = get_readable_or_404(request.user, self.queryset, pk=pk)
-        pupil = actor_for(request.user).pupil
-        if pupil is None or not can_create(request.user, GoalStar, pupil):
-            raise PermissionDenied
+        pupil = acting_pupil(request.user, GoalStar)
         serializer = StarSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         starred = run_action(
@@ -179,9 +178,7 @@ class SelfAssessmentViewSet(
     def create(self, request, *args, **kwargs):
         """The pupil marks their own level on a goal (a new mark; history is kept)."""
         # Who may write comes before what was sent: staff are refused, not corrected.
-        pupil = actor_for(request.user).pupil
-        if pupil is None or not can_create(request.user, SelfAssessment, pupil):
-            raise PermissionDenied
+        acting_pupil(request.user, SelfAssessment)
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):

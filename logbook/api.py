@@ -17,6 +17,7 @@ from classroom.idempotency import idempotent
 from classroom.models import Lesson, Pupil
 from classroom.permissions import (
     ScopedQuerysetMixin,
+    acting_pupil,
     actor_for,
     can_change,
     can_create,
@@ -104,9 +105,7 @@ class PhotoViewSet(
         """A pupil adds a photo of their work, optionally to a goal with a prompt.
         The image is checked and cleaned on the server (a plain synchronous view, so the
         work runs in a worker thread, never on the event loop)."""
-        pupil = actor_for(request.user).pupil
-        if pupil is None or not can_create(request.user, Photo, pupil):
-            raise PermissionDenied
+        acting_pupil(request.user, Photo)
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
@@ -229,10 +228,7 @@ class LogbookEntryViewSet(
         return queryset
 
     def _pupil(self, request):
-        pupil = actor_for(request.user).pupil
-        if pupil is None or not can_create(request.user, LogbookEntry, pupil):
-            raise PermissionDenied
-        return pupil
+        return acting_pupil(request.user, LogbookEntry)
 
     @extend_schema(
         request=ChoiceSerializer, responses=LogbookEntrySerializer, parameters=[IDEMPOTENCY_HEADER]

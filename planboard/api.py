@@ -17,9 +17,9 @@ from classroom.api import ActionViewSet, run_action
 from classroom.idempotency import idempotent
 from classroom.permissions import (
     ScopedQuerysetMixin,
+    acting_pupil,
     actor_for,
     can_change,
-    can_create,
     get_readable_or_404,
 )
 from goals.api import IDEMPOTENCY_HEADER
@@ -200,9 +200,7 @@ class PlanViewSet(
     @idempotent
     def create(self, request, *args, **kwargs):
         """A child puts themselves on an activity (after what they planned already)."""
-        pupil = actor_for(request.user).pupil
-        if pupil is None or not can_create(request.user, Plan, pupil):
-            raise PermissionDenied
+        pupil = acting_pupil(request.user, Plan)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = full_or_raise(
