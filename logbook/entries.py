@@ -248,3 +248,41 @@ def quadrant_record(entry: LogbookEntry) -> PupilRecord:
         goals=frozenset(g.pk for g in entry.goals.all()),
         instruction=entry.instruction,
     )
+
+
+@dataclass
+class LessonPosition:
+    intended_regie: float
+    intended_belang: float
+    enacted: object  # classroom.quadrant.Enacted
+    quadrant_intended: str
+    quadrant_enacted: str | None
+
+
+def lesson_position(lesson: Lesson) -> LessonPosition:
+    """Where the lesson was meant to sit, and where the pupils' entries say it sat.
+    Active pupils without an entry count as "no data" (personalisation-quadrant.md)."""
+    from classroom.quadrant import (
+        enacted,
+        intended_belang,
+        intended_regie,
+        openness_of,
+        quadrant_name,
+    )
+
+    pupils = lesson.group.pupils.filter(active=True).values_list("pk", flat=True)
+    by_pupil = {
+        e.pupil_id: quadrant_record(e)
+        for e in LogbookEntry.objects.filter(lesson=lesson).prefetch_related("goals")
+    }
+    result = enacted(openness_of(lesson), {pk: by_pupil.get(pk) for pk in pupils})
+    regie, belang = intended_regie(lesson), intended_belang(lesson)
+    return LessonPosition(
+        intended_regie=regie,
+        intended_belang=belang,
+        enacted=result,
+        quadrant_intended=quadrant_name(regie, belang),
+        quadrant_enacted=(
+            quadrant_name(result.regie, result.belang) if result.belang is not None else None
+        ),
+    )

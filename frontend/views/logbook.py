@@ -65,10 +65,13 @@ def lesson_page(request, lesson_id: int):
     # The teacher may set any goal of the group's current block (or the lesson's options).
     block = current_block(lesson.group)
     group_goals = list(block.goals.all()) if block else list(lesson.goal_options.all())
+    position = entries.lesson_position(lesson)
     return render(
         request,
         "teacher/lesson.html",
         {
+            "position": position,
+            "dots": _dots(position),
             "lesson": lesson,
             "rows": [(p, by_pupil.get(p.pk)) for p in pupils],
             "places": lesson.group.places.all(),
@@ -76,6 +79,28 @@ def lesson_page(request, lesson_id: int):
             "pupils": pupils,
         },
     )
+
+
+def _dots(position) -> dict:
+    """SVG coordinates (a 270 px square from (40, 10)) and rounded percentages."""
+
+    def x(belang):
+        return round(40 + 270 * float(belang or 0), 1)
+
+    def y(regie):
+        return round(280 - 270 * float(regie or 0), 1)
+
+    enacted = position.enacted
+    return {
+        "intended_x": x(position.intended_belang),
+        "intended_y": y(position.intended_regie),
+        "enacted_x": x(enacted.belang),
+        "enacted_y": y(enacted.regie),
+        "intended_regie_pct": round(position.intended_regie * 100),
+        "intended_belang_pct": round(position.intended_belang * 100),
+        "enacted_regie_pct": round((enacted.regie or 0) * 100),
+        "enacted_belang_pct": round((enacted.belang or 0) * 100),
+    }
 
 
 @require_POST

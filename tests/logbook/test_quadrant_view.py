@@ -1,0 +1,53 @@
+"""The lesson's quadrant on the teacher's lesson page, from real logbook entries."""
+
+from classroom import actions as classroom_actions
+from logbook import entries
+
+
+def example_5(world):
+    """personalisation-quadrant.md, example 5: two pupils, goal = choice, the rest fixed;
+    P chose their goal, the teacher overrode Q's."""
+    lesson = classroom_actions.create_lesson(
+        group=world.group, title="Keuze uit doelen", subject="rekenen", goal_openness="choice"
+    )
+    other = world.block.goals.get(code="G6-3.2")
+    classroom_actions.set_lesson_options(lesson, goals=[world.goal, other])
+    classroom_actions.start_lesson(lesson, teacher=world.teacher)
+    entries.choose(pupil=world.pupil, lesson=lesson, aspect="goal", value=[world.goal.pk])
+    entries.override(
+        teacher=world.teacher, pupil=world.classmate, lesson=lesson, aspect="goal", value=[other.pk]
+    )
+    return lesson
+
+
+def test_the_worked_example_through_real_entries(world):
+    position = entries.lesson_position(example_5(world))
+    assert position.intended_regie == 0.1 and position.intended_belang == 0
+    assert position.enacted.regie == 0.05
+    assert position.enacted.belang == 0.5  # two different goals
+    assert (position.enacted.pupils_with_data, position.enacted.decisions) == (2, 10)
+
+
+def test_the_lesson_page_explains_both_dots_in_one_sentence_each(world, client):
+    lesson = example_5(world)
+    client.force_login(world.teacher)
+    page = client.get(f"/leerkracht/les/{lesson.pk}/").content.decode()
+    assert "Leerlingen namen 5% van de beslissingen in deze les zelf." in page
+    assert "Twee willekeurige leerlingen werken in 50% van de gevallen aan iets anders." in page
+    assert "Gebaseerd op 2 leerlingen (10 beslissingen); 0 zonder gegevens." in page
+    # Intended: regie 0.1, belang 0 → (40, 253); enacted: regie 0.05, belang 0.5 → (175, 266.5)
+    assert 'cx="40.0" cy="253.0" r="8" fill="#fff"' in page
+    assert 'cx="175.0" cy="266.5" r="8" fill="#1c4e80"' in page
+
+
+def test_with_fewer_than_two_pupils_belang_is_not_drawn(world, client):
+    lesson = classroom_actions.create_lesson(
+        group=world.group, title="Alleen Noor", subject="rekenen", place_openness="free"
+    )
+    classroom_actions.start_lesson(lesson, teacher=world.teacher)
+    entries.choose(pupil=world.pupil, lesson=lesson, aspect="place", value=world.place.pk)
+    client.force_login(world.teacher)
+    page = client.get(f"/leerkracht/les/{lesson.pk}/").content.decode()
+    assert 'data-testid="enacted-dot"' not in page
+    assert "belang kan nog niet worden bepaald" in page
+    assert "1 zonder gegevens" in page
