@@ -1,9 +1,10 @@
 """Planning on the board: capacity held by the database, order, moves, ticks, events."""
 
+import asyncio
 import threading
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, close_old_connections, transaction
@@ -137,22 +138,27 @@ def test_an_activity_with_children_cannot_be_switched_off(world):
     assert world.board.slots.filter(activity=world.activity).exists()
 
 
-def _listen(group):
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(group, channel)
-    return layer, channel
-
-
 def test_screens_are_told_after_commit_and_never_after_a_rollback(
     world, django_capture_on_commit_callbacks
 ):
-    layer, channel = _listen(f"board.{world.board.pk}")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        actions.plan(pupil=world.classmate, slot=world.slot2, actor=world.classmate.user)
-    assert len(callbacks) == 1
+    def plan_and_commit():
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            actions.plan(pupil=world.classmate, slot=world.slot2, actor=world.classmate.user)
+        return len(callbacks)
+
+    async def listen_while_planning():
+        # Listen in the same event loop that receives (the Redis layer needs that).
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.group_add(f"board.{world.board.pk}", channel)
+        sent = await sync_to_async(plan_and_commit)()
+        message = await asyncio.wait_for(layer.receive(channel), timeout=5)
+        await layer.group_discard(f"board.{world.board.pk}", channel)
+        return sent, message
+
+    sent, message = async_to_sync(listen_while_planning)()
     world.board.refresh_from_db()
-    message = async_to_sync(layer.receive)(channel)
+    assert sent == 1
     assert message == {
         "type": "board.changed",
         "board": world.board.pk,
