@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -229,7 +229,11 @@ def get_readable_or_404(user, model_or_queryset, **lookup):
         if isinstance(model_or_queryset, QuerySet)
         else model_or_queryset._default_manager.all()
     )
-    obj = readable(user, queryset).filter(**lookup).first()
+    try:
+        obj = readable(user, queryset).filter(**lookup).first()
+    except (ValueError, TypeError, ValidationError):
+        # A malformed id ("abc" from a tampered form) finds nothing, like any unknown one.
+        raise Http404 from None
     if obj is None:
         raise Http404
     return obj

@@ -41,6 +41,7 @@ class GoalPage:
     self_marks: list[SelfAssessment] = field(default_factory=list)
     teacher_marks: list[TeacherAssessment] = field(default_factory=list)
     starred: bool = False
+    # Filled by logbook.timeline.attach_photos: photos build on goals, not the other way.
     photos: list = field(default_factory=list)
 
     @property
@@ -80,10 +81,6 @@ def pupil_booklet(pupil: Pupil, block: Block) -> list[GoalPage]:
         "goal_id", flat=True
     ):
         pages[goal_id].starred = True
-    from logbook.models import Photo  # the booklet shows photos; logbook builds on goals
-
-    for photo in Photo.objects.filter(pupil=pupil, goal__block=block):
-        pages[photo.goal_id].photos.append(photo)
     return list(pages.values())
 
 

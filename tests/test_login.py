@@ -153,3 +153,12 @@ def test_a_class_photo_is_served_only_through_the_class_code(world, client):
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     wrong = f"/klas/{world.foreign_group.class_code}/{world.pupil.login_token}/foto"
     assert client.get(wrong).status_code == 404
+
+
+def test_scripts_get_their_texts_in_the_pages_language(world, client):
+    client.post(code_url(world.pupil), {"code": "sun,fish,star"})
+    page = client.get("/leerling/doelenboekje/").content.decode()
+    assert '<script id="ui-texts" type="application/json">' in page
+    assert '"saved": "Bewaard"' in page and '"full": "Vol!"' in page
+    english = client.get("/leerling/doelenboekje/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '"saved": "Saved"' in english and "Bewaard" not in english

@@ -21,6 +21,7 @@ from classroom.permissions import (
 from goals import actions
 from goals.booklet import block_overview, current_block, pupil_booklet
 from goals.models import Block, Goal, TeacherAssessment
+from logbook.timeline import attach_photos
 
 from ..access import pupil_required, staff_required
 from .photos import notes_for
@@ -45,7 +46,7 @@ def pupil_booklet_page(request, block_id: int | None = None):
             "pupil": pupil,
             "the_block": block,
             "blocks": blocks,
-            "pages": pupil_booklet(pupil, block) if block else [],
+            "pages": attach_photos(pupil_booklet(pupil, block), pupil, block) if block else [],
         },
     )
 
@@ -96,7 +97,7 @@ def pupil_booklet_for_teacher(request, pupil_id: int):
             "pupil": pupil,
             "the_block": block,
             "blocks": blocks,
-            "pages": pupil_booklet(pupil, block) if block else [],
+            "pages": attach_photos(pupil_booklet(pupil, block), pupil, block) if block else [],
             "notes": notes_for(request.user, pupil),
         },
     )

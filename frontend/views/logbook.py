@@ -134,7 +134,10 @@ def lesson_override(request, lesson_id: int, pupil_id: int):
         if aspect == "instruction":
             value = {"wanted": request.POST.get("value") == "yes"}
         elif aspect == "place":
-            value = int(request.POST.get("value", "0") or 0)
+            raw = request.POST.get("value", "")
+            if not raw.isdigit():
+                raise ValidationError(_("You cannot choose that place in this lesson."))
+            value = int(raw)
         elif aspect in ("goal", "partner"):
             value = [int(v) for v in request.POST.getlist("value") if v.isdigit()]
         else:

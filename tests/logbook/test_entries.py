@@ -142,3 +142,12 @@ def test_the_entries_give_the_quadrant_its_enacted_position(world):
     # Noor 0.5 + 1, Daan 1 (instruction); 10 decisions.
     assert result.regie == pytest.approx(0.25)
     assert result.belang == pytest.approx(0.5)  # (goal, None) vs (goal, True)
+
+
+def test_a_tampered_override_form_says_why_and_changes_nothing(world, client):
+    client.force_login(world.teacher)
+    url = f"/leerkracht/les/{world.lesson.pk}/leerling/{world.pupil.pk}/"
+    page = client.post(url, {"aspect": "place", "value": "abc"}, follow=True).content.decode()
+    assert "Die werkplek kun je in deze les niet kiezen." in page
+    entry = LogbookEntry.objects.get(pupil=world.pupil, lesson=world.lesson)
+    assert entry.place is None and "place" not in entry.decided_by

@@ -183,3 +183,19 @@ def test_the_api_answers_a_full_activity_with_409_vol(world, api):
     response = api.post("/api/plans/", {"slot": world.slot.pk}, format="json")
     assert response.status_code == 409
     assert response.json() == {"detail": ["Vol!"], "code": "full"}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"command": "slot", "activity": "abc", "on": "1"},
+        {"command": "move", "plan": "1; DROP TABLE", "slot": "x"},
+        {"command": "reuse", "source": ""},
+    ],
+)
+def test_a_tampered_teacher_form_finds_nothing_instead_of_crashing(world, client, data):
+    client.force_login(world.teacher)
+    response = client.post(f"/leerkracht/groep/{world.group.pk}/planbord/wijzig/", data)
+    assert response.status_code == 404
+    world.slot.refresh_from_db()
+    assert world.slot.taken == 1

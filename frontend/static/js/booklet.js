@@ -1,14 +1,10 @@
 // The doelenboekje: tap a level to mark how far you are, tap the star for "next".
 import { postJSON } from "./api.js";
 import { speak } from "./speak.js";
+import { texts as text } from "./texts.js";
 
 const booklet = document.querySelector("[data-booklet]");
 const lang = document.documentElement.lang || "nl";
-const text = {
-  saving: lang === "nl" ? "Wordt bewaard …" : "Saving …",
-  saved: lang === "nl" ? "Bewaard" : "Saved",
-  failed: lang === "nl" ? "Niet bewaard. Probeer het nog eens." : "Not saved. Try again.",
-};
 
 function setState(card, state) {
   const el = card.querySelector("[data-save-state]");

@@ -1,14 +1,9 @@
 // The rekenlogboek: every tap is saved at once (with an idempotency key), then the page
 // shows the stored state again, so what the pupil sees is what the teacher sees.
 import { errorText, postJSON } from "./api.js";
+import { texts as text } from "./texts.js";
 
 const root = document.querySelector("[data-logbook]");
-const lang = document.documentElement.lang || "nl";
-const text = {
-  saving: lang === "nl" ? "Wordt bewaard …" : "Saving …",
-  failed: lang === "nl" ? "Niet bewaard." : "Not saved.",
-  chooseMood: lang === "nl" ? "Tik eerst hoe het ging." : "First tap how it went.",
-};
 
 function say(section, message, state) {
   const line = section.querySelector("[data-state-line]");

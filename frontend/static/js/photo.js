@@ -2,14 +2,10 @@
 // a photo; it is made smaller in the browser (saves the school's wifi) and uploaded with
 // an idempotency key. The server checks and cleans it again whatever the browser did.
 import { errorText, newKey, postForm } from "./api.js";
+import { texts } from "./texts.js";
 
 const MAX_SIDE = 1600;
-const lang = document.documentElement.lang || "nl";
-const text = {
-  saving: lang === "nl" ? "Foto wordt bewaard …" : "Saving photo …",
-  saved: lang === "nl" ? "Foto bewaard" : "Photo saved",
-  failed: lang === "nl" ? "Foto niet bewaard." : "Photo not saved.",
-};
+const text = { saving: texts.photoSaving, saved: texts.photoSaved, failed: texts.photoFailed };
 
 async function shrink(file) {
   try {

@@ -3,6 +3,7 @@
 // the board again. Reconnects back off exponentially with full jitter, capped at 30 s.
 import { del, errorText, postJSON } from "./api.js";
 import { speak } from "./speak.js";
+import { texts } from "./texts.js";
 
 const root = document.querySelector("[data-planboard]");
 
@@ -65,13 +66,13 @@ if (root) {
         if (slot.compulsory) {
           const must = document.createElement("span");
           must.className = "must";
-          must.textContent = t.compulsoryText;
+          must.textContent = texts.mustDo;
           tile.append(must);
         }
         if (slot.full) {
           const full = document.createElement("span");
           full.className = "full-label";
-          full.textContent = t.fullText;
+          full.textContent = texts.full;
           tile.append(full);
         }
         return tile;
@@ -86,20 +87,20 @@ if (root) {
         const item = document.createElement("li");
         item.dataset.testid = `plan-${p.slot.activity}`;
         const label = document.createElement("span");
-        label.textContent = `${i === 0 ? t.firstText : t.thenText}: ${p.slot.activity}`;
+        label.textContent = `${i === 0 ? texts.first : texts.then}: ${p.slot.activity}`;
         const check = document.createElement("button");
         check.type = "button";
         check.className = "check";
         check.dataset.tick = p.id;
         check.dataset.done = String(p.done);
         check.setAttribute("aria-pressed", String(p.done));
-        check.setAttribute("aria-label", `${t.doneText}: ${p.slot.activity}`);
+        check.setAttribute("aria-label", `${texts.done}: ${p.slot.activity}`);
         check.textContent = "✓";
         const remove = document.createElement("button");
         remove.type = "button";
         remove.className = "remove";
         remove.dataset.remove = p.id;
-        remove.setAttribute("aria-label", `${t.removeText}: ${p.slot.activity}`);
+        remove.setAttribute("aria-label", `${texts.takeOff}: ${p.slot.activity}`);
         remove.textContent = "✕";
         item.append(check, label, remove);
         return item;
@@ -125,7 +126,7 @@ if (root) {
         speak(tile.dataset.name);
         if (tile.getAttribute("aria-pressed") === "true") return;
         const result = await postJSON("/api/plans/", { slot: Number(tile.dataset.slot) });
-        if (result.status === 409) say(t.fullText, "failed");
+        if (result.status === 409) say(texts.full, "failed");
         else if (!result.ok) say(errorText(result.data), "failed");
         else say("");
       } else if (tick) {
@@ -136,7 +137,7 @@ if (root) {
         return;
       }
     } catch {
-      say(t.lostText, "failed");
+      say(texts.lost, "failed");
     }
     refresh();
   });
@@ -149,7 +150,7 @@ if (root) {
     socket.addEventListener("open", () => {
       attempt = 0;
       if (lost && banner) {
-        banner.textContent = t.backText;
+        banner.textContent = texts.back;
         setTimeout(() => { banner.hidden = true; }, 3000);
       }
       lost = false;
@@ -162,7 +163,7 @@ if (root) {
       lost = true;
       if (banner) {
         banner.hidden = false;
-        banner.textContent = t.lostText;
+        banner.textContent = texts.lost;
       }
       const delay = Math.random() * Math.min(30000, 500 * 2 ** attempt);
       attempt += 1;
