@@ -45,7 +45,7 @@ test: $(STAMP) browser lint suite
 
 # Extract strings (needs GNU gettext) and compile the catalogues (pure Python).
 messages: $(STAMP)
-	cd frontend && ../$(PY) ../manage.py makemessages -l nl --no-obsolete --ignore '*/vendor/*'
+	$(PY) manage.py makemessages -l nl --no-obsolete --ignore '.venv/*' --ignore 'frontend/static/*' --ignore 'tests/*' --ignore 'bench/*'
 	$(PY) -m frontend.compile_messages
 
 # Benchmarks (never part of make test); results in bench/results/.

@@ -40,6 +40,8 @@ from .models import (
     Subject,
 )
 from .pictograms import AVATAR_COLOURS, CODE_GRID, PICTOGRAMS, PLACE_ICONS
+from .realtime.groups import class_group
+from .realtime.publish import lesson_changed, send_on_commit
 
 User = get_user_model()
 
@@ -438,7 +440,9 @@ def create_lesson(*, group: Group, **fields) -> Lesson:
     return lesson
 
 
+@transaction.atomic
 def update_lesson(lesson: Lesson, **fields) -> Lesson:
+    """Sends: `lesson.changed` (the dashboard shows openness and differentiation)."""
     unknown = set(fields) - LESSON_FIELDS
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %(fields)s") % {"fields": unknown})
@@ -446,6 +450,7 @@ def update_lesson(lesson: Lesson, **fields) -> Lesson:
         setattr(lesson, key, value.strip() if isinstance(value, str) else value)
     _validate_lesson(lesson)
     lesson.save()
+    lesson_changed(lesson.pk)
     return lesson
 
 
@@ -455,29 +460,44 @@ def delete_lesson(lesson: Lesson) -> None:
 
 @transaction.atomic
 def start_lesson(lesson: Lesson, *, teacher) -> Lesson:
-    """Pupils can now fill in their logbook. Sends: usage event `lesson_started`."""
+    """Pupils can now fill in their logbook. Sends: usage event `lesson_started`;
+    `lesson.changed`; `lessons.changed` to the class."""
     if lesson.is_running:
         return lesson
     lesson.started_at = timezone.now()
     lesson.ended_at = None
     lesson.save(update_fields=["started_at", "ended_at"])
     events.record("lesson_started", actor=teacher, obj=lesson, group=lesson.group, lesson=lesson)
+    _announce(lesson)
     return lesson
 
 
 @transaction.atomic
 def end_lesson(lesson: Lesson, *, teacher) -> Lesson:
-    """Choices close; evaluations stay possible. Sends: usage event `lesson_ended`."""
+    """Choices close; evaluations stay possible. Sends: usage event `lesson_ended`;
+    `lesson.changed`; `lessons.changed` to the class."""
     if not lesson.is_running:
         raise ValidationError(_("This lesson is not running."))
     lesson.ended_at = timezone.now()
     lesson.save(update_fields=["ended_at"])
     events.record("lesson_ended", actor=teacher, obj=lesson, group=lesson.group, lesson=lesson)
+    _announce(lesson)
     return lesson
 
 
+def _announce(lesson: Lesson) -> None:
+    """Dashboards and the class's screens (pupils' homes) hear that it started or ended."""
+    lesson_changed(lesson.pk)
+    send_on_commit(
+        class_group(lesson.group_id),
+        {"type": "lessons.changed", "lesson": lesson.pk, "running": lesson.is_running},
+    )
+
+
+@transaction.atomic
 def set_lesson_options(lesson: Lesson, *, goals=None, places=None) -> Lesson:
-    """The teacher's goal and place options for `choice` (or the decision for `fixed`)."""
+    """The teacher's goal and place options for `choice` (or the decision for `fixed`).
+    Sends: `lesson.changed` when something was given."""
     if goals is not None:
         goals = list(goals)
         if any(goal.block.group_id != lesson.group_id for goal in goals):
@@ -488,4 +508,6 @@ def set_lesson_options(lesson: Lesson, *, goals=None, places=None) -> Lesson:
         if any(place.group_id != lesson.group_id for place in places):
             raise ValidationError(_("A place option must be one of this group's places."))
         lesson.place_options.set(places)
+    if goals is not None or places is not None:
+        lesson_changed(lesson.pk)
     return lesson

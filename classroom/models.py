@@ -229,6 +229,9 @@ class Lesson(models.Model):
     )
     started_at = models.DateTimeField(_("started"), null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True, editable=False)
+    # Grows by one with every change the lesson's dashboard shows, in that change's
+    # transaction; realtime events carry it so screens can see a missed one.
+    seq = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -238,6 +241,15 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        # `seq` only ever grows, by UPDATE ... seq + 1 (realtime.publish.lesson_changed);
+        # saving a stale copy of the lesson must not turn it back.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "seq"
+            ]
+        super().save(*args, **kwargs)
 
     def openness(self, aspect: str) -> str:
         return getattr(self, f"{aspect}_openness")

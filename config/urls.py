@@ -6,12 +6,18 @@ from classroom.api import MeView
 from classroom.api import router as classroom_router
 from classroom.health import healthz
 from goals.api import router as goals_router
+from logbook.api import LessonDashboardView
 from logbook.api import router as logbook_router
 from planboard.api import router as planboard_router
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/me/", MeView.as_view(), name="api-me"),
+    path(
+        "api/lessons/<int:pk>/dashboard/",
+        LessonDashboardView.as_view(),
+        name="api-lesson-dashboard",
+    ),
     path("api/", include(classroom_router.urls)),
     path("api/", include(goals_router.urls)),
     path("api/", include(logbook_router.urls)),

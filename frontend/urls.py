@@ -43,14 +43,14 @@ urlpatterns = [
     path("leerling/logboek/<int:lesson_id>/", logbook.pupil_logbook, name="pupil-logbook"),
     path("leerkracht/les/<int:lesson_id>/", logbook.lesson_page, name="lesson"),
     path(
+        "leerkracht/les/<int:lesson_id>/instellingen/",
+        logbook.lesson_settings,
+        name="lesson-settings",
+    ),
+    path(
         "leerkracht/les/<int:lesson_id>/<str:command>/",
         logbook.lesson_control,
         name="lesson-control",
-    ),
-    path(
-        "leerkracht/les/<int:lesson_id>/leerling/<int:pupil_id>/",
-        logbook.lesson_override,
-        name="lesson-override",
     ),
     path("foto/<int:photo_id>/", photos.photo, name="photo"),
     path("foto/<int:photo_id>/klein/", photos.photo_thumbnail, name="photo-thumbnail"),

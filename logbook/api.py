@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from rest_framework.views import APIView
 
 from classroom.api import run_action
 from classroom.idempotency import idempotent
@@ -21,12 +22,14 @@ from classroom.permissions import (
     actor_for,
     can_change,
     can_create,
+    get_readable_or_404,
     readable,
+    require_change,
 )
 from goals.api import IDEMPOTENCY_HEADER, ReadableGoalField
 from goals.models import Goal
 
-from . import actions, entries
+from . import actions, dashboard, entries
 from .entries import ENTRY_ASPECTS
 from .models import ConversationNote, LogbookEntry, Photo
 
@@ -282,3 +285,16 @@ class LogbookEntryViewSet(
 
 
 router.register("logbook-entries", LogbookEntryViewSet)
+
+
+class LessonDashboardView(APIView):
+    """The live dashboard's snapshot of a lesson: every pupil's line, the quadrant and
+    the sequence number `seq` of the last change it includes. Screens load it on
+    connect and whenever they miss an event (docs/realtime.md). For the lesson's
+    teachers only."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk: int):
+        lesson = get_readable_or_404(request.user, Lesson, pk=pk)
+        require_change(request.user, lesson)
+        return Response(dashboard.snapshot(lesson))

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from classroom.models import Lesson, Openness, Place, Pupil
-from classroom.quadrant import PUPIL, TEACHER, PupilRecord
+from classroom.quadrant import PUPIL, TEACHER
+from classroom.realtime.publish import lesson_changed
 from goals import actions as goal_actions
 from goals.booklet import current_block
 from goals.models import Goal, GoalStar
@@ -158,7 +159,7 @@ def _ids(value) -> set[int]:
 
 @transaction.atomic
 def choose(*, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
-    """The pupil's own choice. Sends: usage event `logbook_chosen`."""
+    """The pupil's own choice. Sends: usage event `logbook_chosen`; `lesson.changed`."""
     if aspect not in ENTRY_ASPECTS:
         raise ValidationError(_("Unknown choice."))
     if lesson.group_id != pupil.group_id:
@@ -173,6 +174,7 @@ def choose(*, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
     context = _set(entry, aspect, value, offer(lesson, pupil, aspect))
     entry.decided_by = {**entry.decided_by, aspect: PUPIL}
     entry.save()
+    lesson_changed(lesson.pk, pupil.pk)
     events.record(
         "logbook_chosen",
         actor=pupil.user,
@@ -188,7 +190,8 @@ def choose(*, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
 @transaction.atomic
 def override(*, teacher, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
     """The teacher decides an aspect for a pupil (e.g. puts them in the instruction
-    group). Recorded as the teacher's decision. Sends: `logbook_overridden`."""
+    group). Recorded as the teacher's decision. Sends: `logbook_overridden`;
+    `lesson.changed`."""
     if aspect not in ENTRY_ASPECTS:
         raise ValidationError(_("Unknown choice."))
     if lesson.group_id != pupil.group_id:
@@ -197,6 +200,7 @@ def override(*, teacher, pupil: Pupil, lesson: Lesson, aspect: str, value) -> Lo
     context = _set(entry, aspect, value, None)
     entry.decided_by = {**entry.decided_by, aspect: TEACHER}
     entry.save()
+    lesson_changed(lesson.pk, pupil.pk)
     events.record(
         "logbook_overridden",
         actor=teacher,
@@ -212,7 +216,8 @@ def override(*, teacher, pupil: Pupil, lesson: Lesson, aspect: str, value) -> Lo
 @transaction.atomic
 def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str, text: str = ""):
     """End of the lesson: progress per chosen goal (also marked in the doelenboekje), how
-    it went, and optional words. Sends `logbook_evaluated` and `self_assessed` per goal."""
+    it went, and optional words. Sends `logbook_evaluated` and `self_assessed` per goal;
+    `lesson.changed`."""
     if lesson.group_id != pupil.group_id:
         raise ValidationError(_("This lesson is not in this pupil's group."))
     if lesson.started_at is None:
@@ -229,6 +234,7 @@ def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str,
     entry.evaluation_text = text.strip()
     entry.evaluated_at = timezone.now()
     entry.save()
+    lesson_changed(lesson.pk, pupil.pk)
     events.record(
         "logbook_evaluated",
         actor=pupil.user,
@@ -239,50 +245,3 @@ def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str,
         context={"mood": mood, "goals": len(levels), "has_text": bool(entry.evaluation_text)},
     )
     return entry
-
-
-def quadrant_record(entry: LogbookEntry) -> PupilRecord:
-    """What the quadrant needs from an entry: who decided what, and what the pupil works on."""
-    return PupilRecord(
-        decisions=dict(entry.decided_by),
-        goals=frozenset(g.pk for g in entry.goals.all()),
-        instruction=entry.instruction,
-    )
-
-
-@dataclass
-class LessonPosition:
-    intended_regie: float
-    intended_belang: float
-    enacted: object  # classroom.quadrant.Enacted
-    quadrant_intended: str
-    quadrant_enacted: str | None
-
-
-def lesson_position(lesson: Lesson) -> LessonPosition:
-    """Where the lesson was meant to sit, and where the pupils' entries say it sat.
-    Active pupils without an entry count as "no data" (personalisation-quadrant.md)."""
-    from classroom.quadrant import (
-        enacted,
-        intended_belang,
-        intended_regie,
-        openness_of,
-        quadrant_name,
-    )
-
-    pupils = lesson.group.pupils.filter(active=True).values_list("pk", flat=True)
-    by_pupil = {
-        e.pupil_id: quadrant_record(e)
-        for e in LogbookEntry.objects.filter(lesson=lesson).prefetch_related("goals")
-    }
-    result = enacted(openness_of(lesson), {pk: by_pupil.get(pk) for pk in pupils})
-    regie, belang = intended_regie(lesson), intended_belang(lesson)
-    return LessonPosition(
-        intended_regie=regie,
-        intended_belang=belang,
-        enacted=result,
-        quadrant_intended=quadrant_name(regie, belang),
-        quadrant_enacted=(
-            quadrant_name(result.regie, result.belang) if result.belang is not None else None
-        ),
-    )

@@ -484,6 +484,14 @@ API = [
     Api(
         "lesson-end", "post", lambda w: f"/api/lessons/{w.lesson.pk}/end/", "change", GROUP_READERS
     ),
+    # The live dashboard names pupils and their choices: the lesson's teachers only.
+    Api(
+        "api-lesson-dashboard",
+        "get",
+        lambda w: f"/api/lessons/{w.lesson.pk}/dashboard/",
+        "change",
+        GROUP_READERS,
+    ),
     Api(
         "teacherassessment-list",
         "post",
@@ -743,11 +751,21 @@ PAGES += [
         ok=302,
     ),
     Page(
-        "frontend:lesson-override",
+        "frontend:lesson-settings",
         "post",
-        lambda w: f"/leerkracht/les/{w.lesson.pk}/leerling/{w.pupil.pk}/",
+        lambda w: f"/leerkracht/les/{w.lesson.pk}/instellingen/",
         MANAGERS,
         ok=302,
+        data=lambda w: {
+            "goal_openness": "choice",
+            "instruction_openness": "free",
+            "place_openness": "free",
+            "partner_openness": "fixed",
+            "order_openness": "fixed",
+            "differentiation": "individual",
+            "fixed_instruction": "",
+            "goal_options": [w.goal.pk],
+        },
     ),
     Page(
         "frontend:teacher-planboard",

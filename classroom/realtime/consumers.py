@@ -1,35 +1,44 @@
 """WebSocket consumers. They authenticate (the session, through the ASGI stack),
-authorise through classroom.permissions, join their group and forward hints. Nothing
-else: state is fetched over HTTP, so a missed message costs nothing."""
+authorise through classroom.permissions, join one group and forward its events. Nothing
+else: state is fetched over HTTP, so a missed message costs at most a reload."""
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from classroom.permissions import can_read
+from classroom.permissions import can_change, can_read
 
-from .groups import board_group
+from .groups import board_group, class_group, lesson_group
 
 FORBIDDEN = 4403
 
 
-class BoardConsumer(AsyncJsonWebsocketConsumer):
-    """`ws/planbord/<board>/`: tells every screen of a planbord when it changed."""
+class GroupConsumer(AsyncJsonWebsocketConsumer):
+    """Joins the group of one object when the user may see it; closes with 4403 if not.
+    Subclasses name the URL argument, the model, the rule and the group."""
 
+    url_kwarg = ""
     group_name = None
 
-    @database_sync_to_async
-    def _may_read(self, board_id: int) -> bool:
-        from planboard.models import Board
+    def find(self, pk: int):
+        raise NotImplementedError
 
-        board = Board.objects.filter(pk=board_id).first()
-        return board is not None and can_read(self.scope["user"], board)
+    def allowed(self, user, obj) -> bool:
+        return can_read(user, obj)
+
+    def group_for(self, pk: int) -> str:
+        raise NotImplementedError
+
+    @database_sync_to_async
+    def _may_join(self, pk: int) -> bool:
+        obj = self.find(pk)
+        return obj is not None and self.allowed(self.scope["user"], obj)
 
     async def connect(self):
-        board_id = self.scope["url_route"]["kwargs"]["board_id"]
-        if not await self._may_read(board_id):
+        pk = self.scope["url_route"]["kwargs"][self.url_kwarg]
+        if not await self._may_join(pk):
             await self.close(code=FORBIDDEN)
             return
-        self.group_name = board_group(board_id)
+        self.group_name = self.group_for(pk)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
         await self.accept()
 
@@ -37,5 +46,57 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         if self.group_name:
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
 
+
+class BoardConsumer(GroupConsumer):
+    """`ws/planbord/<board>/`: tells every screen of a planbord when it changed."""
+
+    url_kwarg = "board_id"
+
+    def find(self, pk):
+        from planboard.models import Board
+
+        return Board.objects.filter(pk=pk).first()
+
+    def group_for(self, pk):
+        return board_group(pk)
+
     async def board_changed(self, event):
         await self.send_json({"type": "board.changed", "version": event["version"]})
+
+
+class LessonConsumer(GroupConsumer):
+    """`ws/les/<lesson>/`: the live dashboard. Only those who run the lesson (the group's
+    teachers, the school's admins): events name pupils and their choices."""
+
+    url_kwarg = "lesson_id"
+
+    def find(self, pk):
+        from classroom.models import Lesson
+
+        return Lesson.objects.filter(pk=pk).first()
+
+    def allowed(self, user, obj):
+        return can_change(user, obj)
+
+    def group_for(self, pk):
+        return lesson_group(pk)
+
+    async def lesson_changed(self, event):
+        await self.send_json(event)
+
+
+class ClassConsumer(GroupConsumer):
+    """`ws/klas/<group>/`: the class's screens hear when a lesson starts or ends."""
+
+    url_kwarg = "group_id"
+
+    def find(self, pk):
+        from classroom.models import Group
+
+        return Group.objects.filter(pk=pk).first()
+
+    def group_for(self, pk):
+        return class_group(pk)
+
+    async def lessons_changed(self, event):
+        await self.send_json(event)

@@ -3,3 +3,13 @@
 
 def board_group(board_id: int) -> str:
     return f"board.{board_id}"
+
+
+def lesson_group(lesson_id: int) -> str:
+    """The lesson's dashboards (the group's teachers)."""
+    return f"lesson.{lesson_id}"
+
+
+def class_group(group_id: int) -> str:
+    """Every screen of a class (pupils' homes): lessons starting and ending."""
+    return f"class.{group_id}"

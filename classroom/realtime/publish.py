@@ -1,29 +1,57 @@
 """Publishing realtime messages: only from actions, only after the transaction commits.
 
-Messages are small hints ("board 7 is now at version 12"); screens then fetch the state.
-Channel layers deliver at most once, so nothing depends on a message arriving: a screen
-that misses one catches up on the next, or when it reconnects.
+Channel layers deliver at most once, so nothing depends on a message arriving: planbord
+hints are followed by a fetch, and lesson events carry a sequence number so a dashboard
+that misses one sees the gap and reloads its snapshot (docs/realtime.md).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.db.models import F
+
+from .groups import lesson_group
 
 logger = logging.getLogger(__name__)
 
 
-def send_on_commit(group: str, message: dict) -> None:
+def send_on_commit(group: str, message: dict | Callable[[], dict]) -> None:
+    """Send `message` to `group` once the current transaction commits. A callable is
+    called then, so the message can describe the committed state."""
+
     def send():
         layer = get_channel_layer()
         if layer is None:
             return
         try:
-            async_to_sync(layer.group_send)(group, message)
-        except Exception:  # a lost hint must never fail the write that caused it
+            payload = message() if callable(message) else message
+            async_to_sync(layer.group_send)(group, payload)
+        except Exception:  # a lost message must never fail the write that caused it
             logger.warning("realtime message to %s not sent", group, exc_info=True)
 
     transaction.on_commit(send)
+
+
+def lesson_changed(lesson_id: int, pupil_id: int | None = None) -> int:
+    """Call inside the action's transaction: gives the change the lesson's next sequence
+    number and, after commit, sends `lesson.changed` with the pupil's row (or, for a
+    change to the lesson itself, none) and the lesson's summary. Returns the number."""
+    from classroom.models import Lesson
+
+    # One UPDATE: the row lock orders concurrent changes to one lesson.
+    Lesson.objects.filter(pk=lesson_id).update(seq=F("seq") + 1)
+    seq = Lesson.objects.filter(pk=lesson_id).values_list("seq", flat=True).get()
+
+    def build() -> dict:
+        # The dashboard reads logbook entries; classroom must not import logbook at load.
+        from logbook.dashboard import event
+
+        return event(lesson_id, seq, pupil_id)
+
+    send_on_commit(lesson_group(lesson_id), build)
+    return seq

@@ -2,8 +2,10 @@
 
 from django.urls import path
 
-from .consumers import BoardConsumer
+from .consumers import BoardConsumer, ClassConsumer, LessonConsumer
 
 websocket_urlpatterns = [
     path("ws/planbord/<int:board_id>/", BoardConsumer.as_asgi()),
+    path("ws/les/<int:lesson_id>/", LessonConsumer.as_asgi()),
+    path("ws/klas/<int:group_id>/", ClassConsumer.as_asgi()),
 ]

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from classroom import actions as classroom_actions
-from classroom.models import Lesson, Pupil
+from classroom.models import Lesson
 from classroom.permissions import actor_for, get_readable_or_404, require_change
-from goals.booklet import current_block
-from logbook import entries
+from logbook import dashboard, entries
 from logbook.models import InstructionReason, LogbookEntry, Mood
 
 from ..access import pupil_required, staff_required
+from ..forms import LessonSettingsForm
+from ..quadrant_svg import quadrant_dots, trajectory_dots
 
 
 @pupil_required
@@ -54,53 +55,24 @@ def _managed_lesson(request, lesson_id: int) -> Lesson:
 
 @staff_required
 def lesson_page(request, lesson_id: int):
+    """The live dashboard. Its grid is drawn by dashboard.js from the snapshot embedded
+    here (and reloaded on every reconnect); the quadrant and the settings are HTML."""
     lesson = _managed_lesson(request, lesson_id)
-    pupils = list(lesson.group.pupils.filter(active=True).order_by("display_name"))
-    by_pupil = {
-        e.pupil_id: e
-        for e in LogbookEntry.objects.filter(lesson=lesson)
-        .select_related("place")
-        .prefetch_related("goals", "partners")
-    }
-    # The teacher may set any goal of the group's current block (or the lesson's options).
-    block = current_block(lesson.group)
-    group_goals = list(block.goals.all()) if block else list(lesson.goal_options.all())
-    position = entries.lesson_position(lesson)
+    snapshot = dashboard.snapshot(lesson)
+    position = dashboard.lesson_position(lesson)
+    names = {row["pupil"]: row["name"] for row in snapshot["pupils"]}
     return render(
         request,
         "teacher/lesson.html",
         {
-            "position": position,
-            "dots": _dots(position),
             "lesson": lesson,
-            "rows": [(p, by_pupil.get(p.pk)) for p in pupils],
-            "places": lesson.group.places.all(),
-            "goals": group_goals,
-            "pupils": pupils,
+            "snapshot": snapshot,
+            "position": position,
+            "dots": quadrant_dots(position, names),
+            "settings_form": LessonSettingsForm(lesson=lesson),
+            "trajectory": trajectory_dots(dashboard.trajectory(lesson.group), current=lesson),
         },
     )
-
-
-def _dots(position) -> dict:
-    """SVG coordinates (a 270 px square from (40, 10)) and rounded percentages."""
-
-    def x(belang):
-        return round(40 + 270 * float(belang or 0), 1)
-
-    def y(regie):
-        return round(280 - 270 * float(regie or 0), 1)
-
-    enacted = position.enacted
-    return {
-        "intended_x": x(position.intended_belang),
-        "intended_y": y(position.intended_regie),
-        "enacted_x": x(enacted.belang),
-        "enacted_y": y(enacted.regie),
-        "intended_regie_pct": round(position.intended_regie * 100),
-        "intended_belang_pct": round(position.intended_belang * 100),
-        "enacted_regie_pct": round((enacted.regie or 0) * 100),
-        "enacted_belang_pct": round((enacted.belang or 0) * 100),
-    }
 
 
 @require_POST
@@ -125,28 +97,17 @@ def lesson_control(request, lesson_id: int, command: str):
 
 @require_POST
 @staff_required
-def lesson_override(request, lesson_id: int, pupil_id: int):
-    """The teacher's override form: each aspect filled in is decided for this pupil."""
+def lesson_settings(request, lesson_id: int):
+    """Openness per aspect, the options, and differentiation, in one form."""
     lesson = _managed_lesson(request, lesson_id)
-    pupil = get_readable_or_404(request.user, Pupil, pk=pupil_id, group=lesson.group)
-    aspect = request.POST.get("aspect", "")
-    try:
-        if aspect == "instruction":
-            value = {"wanted": request.POST.get("value") == "yes"}
-        elif aspect == "place":
-            raw = request.POST.get("value", "")
-            if not raw.isdigit():
-                raise ValidationError(_("You cannot choose that place in this lesson."))
-            value = int(raw)
-        elif aspect in ("goal", "partner"):
-            value = [int(v) for v in request.POST.getlist("value") if v.isdigit()]
+    form = LessonSettingsForm(request.POST, lesson=lesson)
+    if form.is_valid():
+        try:
+            form.save()
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         else:
-            raise ValidationError(_("Unknown choice."))
-        entries.override(
-            teacher=request.user, pupil=pupil, lesson=lesson, aspect=aspect, value=value
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+            messages.success(request, _("The lesson settings are saved."))
     else:
-        messages.success(request, _("Changed for %(name)s.") % {"name": pupil.display_name})
-    return redirect(reverse("frontend:lesson", args=[lesson.pk]) + f"#pupil-{pupil.pk}")
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(reverse("frontend:lesson", args=[lesson.pk]) + "#settings")

@@ -58,54 +58,81 @@ def _database_url_for_test_db() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+class Daphne:
+    """A daphne process on the test database and media, on one loopback port. It can
+    be stopped and started again on the same port (a server-side cut)."""
+
+    def __init__(self, log_dir: Path, media: Path, port: int | None = None):
+        self.port = port or _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.media = media
+        self.log_path = log_dir / f"daphne-{self.port}.log"
+        self.process = None
+
+    def start(self) -> "Daphne":
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url_for_test_db(),
+            "MEDIA_ROOT": str(self.media),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
+        log = self.log_path.open("a")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "config.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.process.kill()
+                raise RuntimeError(f"daphne did not start; see {self.log_path}")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
 @pytest.fixture(scope="session")
 def server(django_db_setup, tmp_path_factory, server_media):
     """daphne on a free loopback port, on the same test database and media as the tests."""
-    port = _free_port()
-    media = server_media
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url_for_test_db(),
-        "MEDIA_ROOT": str(media),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    }
-    log = (tmp_path_factory.mktemp("daphne") / "daphne.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "config.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"daphne did not start; see {log.name}")
-        time.sleep(0.2)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    daphne = Daphne(tmp_path_factory.mktemp("daphne"), server_media).start()
+    yield daphne.url
+    daphne.stop()
+
+
+@pytest.fixture
+def second_server(django_db_setup, tmp_path_factory, server_media):
+    """Another daphne on the same database, for tests that stop and restart a server."""
+    daphne = Daphne(tmp_path_factory.mktemp("daphne2"), server_media)
+    yield daphne
+    daphne.stop()
 
 
 @pytest.fixture(scope="module")
@@ -133,9 +160,12 @@ def new_context(browser, server, request):
     """Browser contexts as a Dutch school's devices: nl-NL, and a touch screen for pupils."""
     contexts = []
 
-    def make(touch: bool = False, locale: str = "nl-NL"):
+    def make(touch: bool = False, locale: str = "nl-NL", base_url: str | None = None):
         context = browser.new_context(
-            base_url=server, locale=locale, has_touch=touch, viewport={"width": 1280, "height": 800}
+            base_url=base_url or server,
+            locale=locale,
+            has_touch=touch,
+            viewport={"width": 1280, "height": 800},
         )
         context.set_default_timeout(10_000)
         contexts.append(context)

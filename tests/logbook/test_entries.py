@@ -7,7 +7,7 @@ from classroom import actions as classroom_actions
 from classroom.quadrant import enacted, openness_of
 from goals import actions as goal_actions
 from goals.models import SelfAssessment
-from logbook import entries
+from logbook import dashboard, entries
 from logbook.models import LogbookEntry
 from research.models import UsageEvent
 
@@ -135,7 +135,7 @@ def test_the_entries_give_the_quadrant_its_enacted_position(world):
         value=[world.goal.pk],
     )
     records = {
-        e.pupil_id: entries.quadrant_record(e)
+        e.pupil_id: dashboard.quadrant_record(e)
         for e in LogbookEntry.objects.filter(lesson=world.lesson)
     }
     result = enacted(openness_of(world.lesson), records)
@@ -144,10 +144,16 @@ def test_the_entries_give_the_quadrant_its_enacted_position(world):
     assert result.belang == pytest.approx(0.5)  # (goal, None) vs (goal, True)
 
 
-def test_a_tampered_override_form_says_why_and_changes_nothing(world, client):
+@pytest.mark.parametrize("value", ["abc", 999999, [1]])
+def test_a_tampered_override_says_why_in_dutch_and_changes_nothing(world, client, value):
     client.force_login(world.teacher)
-    url = f"/leerkracht/les/{world.lesson.pk}/leerling/{world.pupil.pk}/"
-    page = client.post(url, {"aspect": "place", "value": "abc"}, follow=True).content.decode()
-    assert "Die werkplek kun je in deze les niet kiezen." in page
+    response = client.post(
+        "/api/logbook-entries/override/",
+        {"lesson": world.lesson.pk, "pupil": world.pupil.pk, "aspect": "place", "value": value},
+        content_type="application/json",
+        headers={"accept-language": "nl"},
+    )
+    assert response.status_code == 400
+    assert "Die werkplek kun je in deze les niet kiezen." in response.json()["detail"]
     entry = LogbookEntry.objects.get(pupil=world.pupil, lesson=world.lesson)
     assert entry.place is None and "place" not in entry.decided_by

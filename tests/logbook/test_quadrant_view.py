@@ -1,7 +1,7 @@
 """The lesson's quadrant on the teacher's lesson page, from real logbook entries."""
 
 from classroom import actions as classroom_actions
-from logbook import entries
+from logbook import dashboard, entries
 
 
 def example_5(world):
@@ -21,7 +21,7 @@ def example_5(world):
 
 
 def test_the_worked_example_through_real_entries(world):
-    position = entries.lesson_position(example_5(world))
+    position = dashboard.lesson_position(example_5(world))
     assert position.intended_regie == 0.1 and position.intended_belang == 0
     assert position.enacted.regie == 0.05
     assert position.enacted.belang == 0.5  # two different goals

@@ -5,10 +5,10 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from config.asgi import application
 from planboard import actions
+from tests import ws
 from tests.conftest import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,29 +20,12 @@ def world(transactional_db, settings):
     return build_world()
 
 
-def headers(user=None, origin="http://localhost"):
-    result = [(b"origin", origin.encode())]
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        result.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
-    return result
-
-
 def connect(board_id, user=None, origin="http://localhost"):
-    sent = headers(user, origin)  # logging in touches the database: outside async code
-
-    async def run():
-        communicator = WebsocketCommunicator(application, f"/ws/planbord/{board_id}/", headers=sent)
-        connected, code = await communicator.connect()
-        await communicator.disconnect()
-        return connected, code
-
-    return async_to_sync(run)()
+    return ws.connect(f"/ws/planbord/{board_id}/", user, origin)
 
 
 def test_a_pupil_of_the_group_connects_and_hears_when_the_board_changes(world):
-    sent = headers(world.pupil.user)
+    sent = ws.headers(world.pupil.user)
 
     async def run():
         communicator = WebsocketCommunicator(

@@ -1,7 +1,8 @@
 // The planbord: draws the board from the API and redraws whenever the server says the
-// board changed (a WebSocket hint). Missed hints cost nothing: every (re)connect fetches
-// the board again. Reconnects back off exponentially with full jitter, capped at 30 s.
+// board changed (a WebSocket hint, see live.js). Missed hints cost nothing: every
+// (re)connect fetches the board again.
 import { del, errorText, postJSON } from "./api.js";
+import { live } from "./live.js";
 import { speak } from "./speak.js";
 import { texts } from "./texts.js";
 
@@ -15,7 +16,6 @@ if (root) {
   const slotsEl = root.querySelector("[data-slots]");
   const planEl = root.querySelector("[data-my-plan]");
   const stateLine = root.querySelector("[data-state-line]");
-  const banner = document.querySelector("[data-connection]");
   let version = -1;
 
   const say = (message, state = "") => {
@@ -142,33 +142,7 @@ if (root) {
     refresh();
   });
 
-  let attempt = 0;
-  let lost = false;
-  function connect() {
-    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${window.location.host}/ws/planbord/${boardId}/`);
-    socket.addEventListener("open", () => {
-      attempt = 0;
-      if (lost && banner) {
-        banner.textContent = texts.back;
-        setTimeout(() => { banner.hidden = true; }, 3000);
-      }
-      lost = false;
-      root.dataset.live = "1";
-      refresh();
-    });
-    socket.addEventListener("message", () => refresh());
-    socket.addEventListener("close", () => {
-      root.dataset.live = "0";
-      lost = true;
-      if (banner) {
-        banner.hidden = false;
-        banner.textContent = texts.lost;
-      }
-      const delay = Math.random() * Math.min(30000, 500 * 2 ** attempt);
-      attempt += 1;
-      setTimeout(connect, delay);
-    });
-  }
-  refresh().then(connect);
+  refresh().then(() =>
+    live(`/ws/planbord/${boardId}/`, { root, onOpen: refresh, onMessage: refresh }),
+  );
 }

@@ -1,0 +1,70 @@
+"""Coordinates for the quadrant SVGs (includes/quadrant.html, includes/trajectory.html).
+
+The plot is a 270 px square from (40, 10): belang runs right, regie runs up.
+dashboard.js draws the live dots with the same numbers.
+"""
+
+from __future__ import annotations
+
+ORIGIN_X, TOP, SIZE = 40, 10, 270
+
+
+def x(belang) -> float:
+    return round(ORIGIN_X + SIZE * float(belang or 0), 1)
+
+
+def y(regie) -> float:
+    return round(TOP + SIZE - SIZE * float(regie or 0), 1)
+
+
+def pct(share) -> int:
+    return round(float(share or 0) * 100)
+
+
+def quadrant_dots(position, names: dict[int, str]) -> dict:
+    """The lesson's two dots, the percentages for the sentences, and one dot per pupil."""
+    enacted = position.enacted
+    return {
+        "intended_x": x(position.intended_belang),
+        "intended_y": y(position.intended_regie),
+        "enacted_x": x(enacted.belang),
+        "enacted_y": y(enacted.regie),
+        "intended_regie_pct": pct(position.intended_regie),
+        "intended_belang_pct": pct(position.intended_belang),
+        "enacted_regie_pct": pct(enacted.regie),
+        "enacted_belang_pct": pct(enacted.belang),
+        "pupils": [
+            {"name": names.get(pk, ""), "x": x(belang), "y": y(regie)}
+            for pk, (regie, belang) in sorted(position.pupils.items())
+        ],
+    }
+
+
+def trajectory_dots(items, current=None) -> dict:
+    """The group's lessons in date order: numbered dots and the lines joining them."""
+    points = []
+    for number, (lesson, position) in enumerate(items, start=1):
+        measured = position.enacted.belang is not None
+        points.append(
+            {
+                "number": number,
+                "lesson": lesson,
+                "current": current is not None and lesson.pk == current.pk,
+                "intended_x": x(position.intended_belang),
+                "intended_y": y(position.intended_regie),
+                "intended_name": position.quadrant_intended,
+                "enacted_x": x(position.enacted.belang) if measured else None,
+                "enacted_y": y(position.enacted.regie) if measured else None,
+                "enacted_name": position.quadrant_enacted,
+                "regie_pct": pct(position.enacted.regie) if measured else None,
+                "belang_pct": pct(position.enacted.belang) if measured else None,
+            }
+        )
+    enacted_path = " ".join(
+        f"{'M' if i == 0 else 'L'}{p['enacted_x']} {p['enacted_y']}"
+        for i, p in enumerate(q for q in points if q["enacted_x"] is not None)
+    )
+    intended_path = " ".join(
+        f"{'M' if i == 0 else 'L'}{p['intended_x']} {p['intended_y']}" for i, p in enumerate(points)
+    )
+    return {"points": points, "enacted_path": enacted_path, "intended_path": intended_path}

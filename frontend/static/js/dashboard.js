@@ -1,0 +1,365 @@
+// The teacher's live lesson dashboard. It draws the snapshot the page embeds, then keeps
+// it current with `lesson.changed` events from ws/les/<id>/. Every event carries the
+// lesson's sequence number: the next number is applied, an older one ignored, and a
+// jump means something was missed, so the snapshot is loaded again. Every (re)connect
+// loads the snapshot too, so the screen is never wrong for longer than a reconnect.
+import { errorText, postJSON } from "./api.js";
+import { live } from "./live.js";
+import { format, texts } from "./texts.js";
+
+const root = document.querySelector("[data-dashboard]");
+
+if (root) {
+  const lessonId = Number(root.dataset.lesson);
+  const staticUrl = root.dataset.static;
+  const gridEl = root.querySelector("[data-grid]");
+  const instructionEl = root.querySelector("[data-instruction]");
+  const addForm = root.querySelector("[data-instruction-add]");
+  const placesEl = root.querySelector("[data-places]");
+  const filtersEl = root.querySelector("[data-filters]");
+  const figure = document.querySelector("[data-quadrant]");
+  const status = document.querySelector("[data-connection]");
+
+  let state = null; // the last snapshot, with its summary kept current
+  let rows = new Map(); // pupil id -> row
+  let shown = -1; // the sequence number the screen shows
+  let loading = null;
+  let queued = [];
+  let filter = "all";
+  const open = new Set(); // pupils whose "decide for" panel is open
+
+  const el = (tag, attrs = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("data-") || key.startsWith("aria-") || key === "role") {
+        node.setAttribute(key, value === true ? "" : value);
+      } else node[key] = value;
+    }
+    node.append(...children.filter((c) => c !== null && c !== undefined));
+    return node;
+  };
+
+  const sorted = () =>
+    [...rows.values()].sort((a, b) => a.name.localeCompare(b.name, document.documentElement.lang));
+  const placeName = (id) => state.places.find((p) => p.id === id)?.name;
+  const who = (entry, aspect) => {
+    const by = entry?.decided_by?.[aspect];
+    if (by === "teacher") return el("small", { title: texts.byTeacher, text: " T" });
+    if (by === "pupil") return el("small", { title: texts.byPupil, text: " L" });
+    return null;
+  };
+
+  const FILTERS = {
+    all: [texts.filterAll, () => true],
+    none: [texts.filterNone, (r) => r.state === "none"],
+    instruction: [texts.filterInstruction, (r) => r.entry?.instruction === true],
+    working: [texts.filterWorking, (r) => r.state === "working"],
+    evaluated: [texts.filterEvaluated, (r) => r.state === "evaluated"],
+  };
+
+  function renderFilters() {
+    const all = [...rows.values()];
+    filtersEl.replaceChildren(
+      ...Object.entries(FILTERS).map(([key, [label, test]]) =>
+        el("button", {
+          type: "button",
+          class: "chip-button",
+          "data-filter": key,
+          "data-testid": `filter-${key}`,
+          "aria-pressed": String(filter === key),
+          text: `${label} (${all.filter(test).length})`,
+        }),
+      ),
+    );
+  }
+
+  function avatar(row) {
+    if (row.photo) return el("img", { class: "avatar avatar-small", src: row.photo, alt: "" });
+    const span = el("span", { class: "avatar avatar-small", "aria-hidden": "true" });
+    span.style.setProperty("--avatar-colour", row.colour);
+    span.append(el("img", { src: `${staticUrl}pictograms/${row.avatar}.svg`, alt: "" }));
+    return span;
+  }
+
+  function instructionText(entry) {
+    if (!entry || entry.instruction === null) return "–";
+    if (!entry.instruction) return texts.no;
+    const reason = entry.instruction_reason ? state.labels.reasons[entry.instruction_reason] : "";
+    return reason ? `${texts.yes} (${reason})` : texts.yes;
+  }
+
+  function partnerText(entry) {
+    if (!entry || entry.alone === null) return "–";
+    if (entry.alone) return texts.alone;
+    return entry.partners.map((p) => p.name).join(", ");
+  }
+
+  function panel(row) {
+    const entry = row.entry;
+    const place = el(
+      "select",
+      { "aria-label": texts.place, "data-field": "place" },
+      ...state.places.map((p) => el("option", { value: p.id, text: p.name, selected: entry?.place === p.id })),
+    );
+    const chosen = new Set((entry?.goals || []).map((g) => g.id));
+    const goals = el(
+      "select",
+      { "aria-label": texts.goals, multiple: true, size: 3, "data-field": "goal" },
+      ...state.goals.map((g) =>
+        el("option", { value: g.id, text: `${g.code} ${g.statement}`.slice(0, 60), selected: chosen.has(g.id) }),
+      ),
+    );
+    return el(
+      "div",
+      { class: "decide-panel" },
+      el("button", { type: "button", class: "button", "data-override": "instruction", "data-value": "yes", "data-testid": "override-instruction-yes", text: texts.intoInstruction }),
+      el("button", { type: "button", class: "button secondary", "data-override": "instruction", "data-value": "no", "data-testid": "override-instruction-no", text: texts.noInstruction }),
+      state.places.length ? el("span", { class: "row" }, place, el("button", { type: "button", class: "button secondary", "data-override": "place", text: texts.setPlace })) : null,
+      state.goals.length ? el("span", { class: "row" }, goals, el("button", { type: "button", class: "button secondary", "data-override": "goal", text: texts.setGoals })) : null,
+    );
+  }
+
+  function card(row) {
+    const entry = row.entry;
+    const stateLabel = { none: texts.stateNone, working: texts.stateWorking, evaluated: texts.stateEvaluated }[row.state];
+    const mood = entry?.mood
+      ? el("img", { src: `${staticUrl}icons/mood-${entry.mood}.svg`, alt: state.labels.moods[entry.mood], width: 24, height: 24 })
+      : null;
+    const item = el(
+      "li",
+      {
+        class: `pupil-card state-${row.state}`,
+        "data-pupil-card": row.pupil,
+        "data-pupil": row.name,
+        "data-testid": "entry-row",
+        id: `pupil-${row.pupil}`,
+      },
+      el("div", { class: "pupil-card-head" }, avatar(row), el("strong", { text: row.name }),
+        el("span", { class: `state-badge ${row.state}`, "data-testid": "entry-state", text: `${row.state === "none" ? "! " : row.state === "evaluated" ? "✓ " : ""}${stateLabel}` }), mood),
+      el(
+        "dl",
+        {},
+        el("dt", { text: texts.goals }),
+        el("dd", { "data-testid": "goals-cell" }, (entry?.goals || []).map((g) => g.code).join(" ") || "–", who(entry, "goal")),
+        el("dt", { text: texts.instruction }),
+        el("dd", { "data-testid": "instruction-cell" }, instructionText(entry), who(entry, "instruction")),
+        el("dt", { text: texts.place }),
+        el("dd", { "data-testid": "place-cell" }, (entry && placeName(entry.place)) || "–", who(entry, "place")),
+        el("dt", { text: texts.with }),
+        el("dd", { "data-testid": "partner-cell" }, partnerText(entry), who(entry, "partner")),
+      ),
+    );
+    const details = el("details", { class: "no-print", open: open.has(row.pupil) }, el("summary", { text: format(texts.decideFor, { name: row.name }) }), panel(row));
+    details.addEventListener("toggle", () => (details.open ? open.add(row.pupil) : open.delete(row.pupil)));
+    item.append(details);
+    item.hidden = !FILTERS[filter][1](row);
+    return item;
+  }
+
+  function renderGrid(only) {
+    if (only !== undefined) {
+      const old = gridEl.querySelector(`[data-pupil-card="${only}"]`);
+      if (old) {
+        old.replaceWith(card(rows.get(only)));
+        return;
+      }
+    }
+    gridEl.replaceChildren(...sorted().map(card));
+  }
+
+  function renderInstruction() {
+    const group = sorted().filter((r) => r.entry?.instruction === true);
+    instructionEl.replaceChildren(
+      ...(group.length
+        ? group.map((r) =>
+            el(
+              "li",
+              { "data-testid": "instruction-member" },
+              avatar(r),
+              el("span", { text: r.entry.instruction_reason ? `${r.name} (${state.labels.reasons[r.entry.instruction_reason]})` : r.name }),
+              who(r.entry, "instruction"),
+              el("button", { type: "button", class: "remove", "data-pupil": r.pupil, "data-override": "instruction", "data-value": "no", "aria-label": format(texts.takeOut, { name: r.name }), text: "✕" }),
+            ),
+          )
+        : [el("li", { class: "legend", text: texts.nobodyInInstruction })]),
+    );
+    const select = addForm.querySelector("select");
+    select.replaceChildren(
+      el("option", { value: "", text: texts.chooseAPupil }),
+      ...sorted().filter((r) => r.entry?.instruction !== true).map((r) => el("option", { value: r.pupil, text: r.name })),
+    );
+  }
+
+  function renderPlaces() {
+    const at = new Map(state.places.map((p) => [p.id, []]));
+    const nowhere = [];
+    for (const row of sorted()) {
+      const id = row.entry?.place;
+      if (id && at.has(id)) at.get(id).push(row);
+      else nowhere.push(row);
+    }
+    const box = (name, icon, members, capacity, testid) =>
+      el(
+        "div",
+        { class: `place-box${icon ? "" : " nowhere"}`, "data-testid": testid, "data-place": name },
+        el("h3", {}, icon ? el("img", { src: `${staticUrl}pictograms/${icon}.svg`, alt: "", width: 28, height: 28 }) : null, ` ${name} `, el("small", { text: capacity ? `${members.length}/${capacity}` : `${members.length}` })),
+        el("ul", {}, ...members.map((r) => el("li", { text: r.name }))),
+      );
+    placesEl.replaceChildren(
+      ...state.places.map((p) => box(p.name, p.icon, at.get(p.id), p.capacity, "place-box")),
+      box(texts.noPlace, null, nowhere, null, "place-nowhere"),
+    );
+  }
+
+  const SVG = "http://www.w3.org/2000/svg";
+  const svg = (tag, attrs) => {
+    const node = document.createElementNS(SVG, tag);
+    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+    return node;
+  };
+  const qx = (belang) => (40 + 270 * (belang || 0)).toFixed(1);
+  const qy = (regie) => (280 - 270 * (regie || 0)).toFixed(1);
+  const pct = (share) => Math.round((share || 0) * 100);
+
+  function renderQuadrant() {
+    if (!figure) return;
+    const q = state.summary.quadrant;
+    const names = state.labels.quadrants;
+    const dots = figure.querySelector("[data-q-dots]");
+    const parts = [];
+    if (q.enacted.belang !== null) {
+      parts.push(
+        svg("line", { x1: qx(q.intended.belang), y1: qy(q.intended.regie), x2: qx(q.enacted.belang), y2: qy(q.enacted.regie), stroke: "#868e96", "stroke-width": 2 }),
+        svg("circle", { cx: qx(q.enacted.belang), cy: qy(q.enacted.regie), r: 8, fill: "#1c4e80", "data-testid": "enacted-dot" }),
+      );
+    }
+    parts.push(svg("circle", { cx: qx(q.intended.belang), cy: qy(q.intended.regie), r: 8, fill: "#fff", stroke: "#1c4e80", "stroke-width": 3, "data-testid": "intended-dot" }));
+    dots.replaceChildren(...parts);
+    figure.querySelector("[data-q-pupils]").replaceChildren(
+      ...q.pupils.map((p) => {
+        const dot = svg("circle", { cx: qx(p.belang), cy: qy(p.regie), r: 4, fill: "#e8590c", "fill-opacity": 0.7, "data-testid": "pupil-dot" });
+        const title = svg("title", {});
+        title.textContent = rows.get(p.pupil)?.name || "";
+        dot.append(title);
+        return dot;
+      }),
+    );
+    const text = (key, value) => { figure.querySelector(`[data-q-text="${key}"]`).textContent = value; };
+    text("intended", `${names[q.intended.quadrant]}, ${format(texts.qIntended, { regie: pct(q.intended.regie), belang: pct(q.intended.belang) })}`);
+    figure.querySelector("[data-testid=regie-sentence]").hidden = q.enacted.regie === null;
+    text("regie", format(texts.qRegie, { pct: pct(q.enacted.regie) }));
+    text("belang", q.enacted.belang === null ? texts.qBelangUnknown : `${format(texts.qBelang, { pct: pct(q.enacted.belang) })} (${names[q.enacted.quadrant]})`);
+    text("counts", format(texts.qCounts, { with_data: q.enacted.pupils_with_data, decisions: q.enacted.decisions, without: q.enacted.pupils_without_data }));
+  }
+
+  function render(only) {
+    renderFilters();
+    renderGrid(only);
+    renderInstruction();
+    renderPlaces();
+    renderQuadrant();
+    root.dataset.seq = String(shown);
+  }
+
+  function load(snapshot) {
+    state = snapshot;
+    rows = new Map(snapshot.pupils.map((r) => [r.pupil, r]));
+    shown = snapshot.seq;
+    render();
+  }
+
+  function fetchSnapshot() {
+    if (loading) return loading;
+    loading = (async () => {
+      let loaded = false;
+      try {
+        const response = await fetch(`/api/lessons/${lessonId}/dashboard/`, {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        });
+        if (response.ok) {
+          load(await response.json());
+          loaded = true;
+          root.dataset.snapshots = String(Number(root.dataset.snapshots || 0) + 1);
+        }
+      } catch {
+        // Offline: the next (re)connect loads it.
+      } finally {
+        loading = null;
+      }
+      const pending = loaded ? queued.sort((a, b) => a.seq - b.seq) : [];
+      queued = [];
+      pending.forEach(apply);
+    })();
+    return loading;
+  }
+
+  function apply(event) {
+    if (event.seq <= shown) return; // already in what the screen shows
+    if (event.seq !== shown + 1) {
+      fetchSnapshot(); // a gap: something was missed
+      return;
+    }
+    shown = event.seq;
+    state.summary = event.summary;
+    if (event.row) rows.set(event.row.pupil, event.row);
+    const known = event.row && gridEl.querySelector(`[data-pupil-card="${event.row.pupil}"]`);
+    render(known ? event.row.pupil : undefined);
+  }
+
+  function onMessage(event) {
+    if (event.type !== "lesson.changed" || event.lesson !== lessonId) return;
+    if (loading) queued.push(event);
+    else apply(event);
+  }
+
+  async function override(pupil, aspect, value) {
+    const row = rows.get(pupil);
+    let result;
+    try {
+      result = await postJSON("/api/logbook-entries/override/", { lesson: lessonId, pupil, aspect, value });
+    } catch {
+      result = { ok: false, data: { detail: [texts.failed] } };
+    }
+    if (status) {
+      status.hidden = false;
+      status.dataset.state = result.ok ? "saved" : "failed";
+      status.textContent = result.ok ? format(texts.changedFor, { name: row.name }) : errorText(result.data);
+    }
+    // The event brings the change; without a connection, the snapshot does.
+    if (result.ok && root.dataset.live !== "1") fetchSnapshot();
+  }
+
+  root.addEventListener("click", (event) => {
+    const chip = event.target.closest("[data-filter]");
+    if (chip) {
+      filter = chip.dataset.filter;
+      render();
+      return;
+    }
+    const button = event.target.closest("[data-override]");
+    if (!button) return;
+    const pupil = Number(button.dataset.pupil || button.closest("[data-pupil-card]")?.dataset.pupilCard);
+    const aspect = button.dataset.override;
+    let value;
+    if (aspect === "instruction") value = { wanted: button.dataset.value === "yes" };
+    else if (aspect === "place") value = Number(button.parentElement.querySelector("select").value);
+    else value = [...button.parentElement.querySelector("select").selectedOptions].map((o) => Number(o.value));
+    override(pupil, aspect, value);
+  });
+
+  addForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const pupil = Number(addForm.querySelector("select").value);
+    if (pupil) override(pupil, "instruction", { wanted: true });
+  });
+
+  const toggle = figure?.querySelector("[data-q-toggle]");
+  if (toggle) toggle.addEventListener("change", () => figure.classList.toggle("show-pupils", toggle.checked));
+
+  load(JSON.parse(document.getElementById("dashboard-snapshot").textContent));
+  live(`/ws/les/${lessonId}/`, { root, onOpen: fetchSnapshot, onMessage });
+}

@@ -1,0 +1,252 @@
+"""The teacher's live lesson dashboard: the snapshot a screen loads, and the events that
+keep it current (docs/realtime.md).
+
+A snapshot is read lesson first, rows after: under READ COMMITTED (PostgreSQL) and with
+SQLite's single writer every row is then at least as new as the snapshot's `seq`, so a
+screen that applies the events after `seq` can only move forward. Events are built after
+commit and carry codes, not translated labels: one event serves screens in any language,
+and the snapshot hands each screen its labels.
+
+Everything here costs a fixed number of queries, however many pupils the class has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from classroom.models import ASPECTS, Lesson, Pupil
+from classroom.quadrant import (
+    QUADRANTS,
+    Enacted,
+    PupilRecord,
+    enacted,
+    intended_belang,
+    intended_regie,
+    openness_of,
+    pupil_position,
+    quadrant_name,
+)
+from goals.booklet import current_block
+from goals.models import Goal
+
+from .models import InstructionReason, LogbookEntry, Mood
+
+EVENT = "lesson.changed"
+
+
+def quadrant_record(entry: LogbookEntry) -> PupilRecord:
+    """What the quadrant needs from an entry: who decided what, and what the pupil works on."""
+    return PupilRecord(
+        decisions=dict(entry.decided_by),
+        goals=frozenset(g.pk for g in entry.goals.all()),
+        instruction=entry.instruction,
+    )
+
+
+@dataclass
+class LessonPosition:
+    intended_regie: float
+    intended_belang: float
+    enacted: Enacted
+    quadrant_intended: str
+    quadrant_enacted: str | None
+    pupils: dict  # pupil id -> (regie, belang) for pupils with an entry
+
+
+def _position(lesson: Lesson, pupil_ids, entries) -> LessonPosition:
+    """Active pupils without an entry count as "no data" (personalisation-quadrant.md)."""
+    openness = openness_of(lesson)
+    by_pupil = {e.pupil_id: quadrant_record(e) for e in entries}
+    records = {pk: by_pupil.get(pk) for pk in pupil_ids}
+    result = enacted(openness, records)
+    with_data = [r for r in records.values() if r is not None]
+    regie, belang = intended_regie(lesson), intended_belang(lesson)
+    return LessonPosition(
+        intended_regie=regie,
+        intended_belang=belang,
+        enacted=result,
+        quadrant_intended=quadrant_name(regie, belang),
+        quadrant_enacted=(
+            quadrant_name(result.regie, result.belang) if result.belang is not None else None
+        ),
+        pupils={
+            pk: pupil_position(openness, record, with_data)
+            for pk, record in records.items()
+            if record is not None
+        },
+    )
+
+
+def _entries(lesson_ids, pupil_filter: Q | None = None):
+    queryset = LogbookEntry.objects.filter(lesson_id__in=lesson_ids)
+    if pupil_filter is not None:
+        queryset = queryset.filter(pupil_filter)
+    return queryset.select_related("place").prefetch_related(
+        "goals", Prefetch("partners", queryset=Pupil.objects.only("pk", "display_name"))
+    )
+
+
+def _active_pupils(group_id: int):
+    return Pupil.objects.filter(group_id=group_id, active=True).order_by("display_name")
+
+
+def lesson_position(lesson: Lesson) -> LessonPosition:
+    """Where the lesson was meant to sit, and where the pupils' entries say it sat."""
+    pupil_ids = list(_active_pupils(lesson.group_id).values_list("pk", flat=True))
+    return _position(lesson, pupil_ids, _entries([lesson.pk]))
+
+
+def trajectory(group, weeks: int = 8) -> list[tuple[Lesson, LessonPosition]]:
+    """The group's lessons of the past weeks that were started, oldest first, each with
+    its positions. Three queries, however many lessons."""
+    since = timezone.localdate() - timedelta(weeks=weeks)
+    lessons = list(
+        Lesson.objects.filter(group=group, date__gte=since, started_at__isnull=False).order_by(
+            "date", "started_at"
+        )
+    )
+    pupil_ids = list(_active_pupils(group.pk).values_list("pk", flat=True))
+    by_lesson: dict[int, list] = {lesson.pk: [] for lesson in lessons}
+    for entry in _entries(list(by_lesson)):
+        by_lesson[entry.lesson_id].append(entry)
+    return [(lesson, _position(lesson, pupil_ids, by_lesson[lesson.pk])) for lesson in lessons]
+
+
+# --- What screens receive ----------------------------------------------------------
+
+
+def _quadrant_key(regie: float | None, belang: float | None) -> str | None:
+    if regie is None or belang is None:
+        return None
+    return f"{int(regie >= 0.5)}{int(belang >= 0.5)}"
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def summary(lesson: Lesson, position: LessonPosition) -> dict:
+    result = position.enacted
+    return {
+        "running": lesson.is_running,
+        "started": lesson.started_at is not None,
+        "openness": openness_of(lesson),
+        "differentiation": lesson.differentiation,
+        "quadrant": {
+            "intended": {
+                "regie": _share(position.intended_regie),
+                "belang": _share(position.intended_belang),
+                "quadrant": _quadrant_key(position.intended_regie, position.intended_belang),
+            },
+            "enacted": {
+                "regie": _share(result.regie),
+                "belang": _share(result.belang),
+                "quadrant": _quadrant_key(result.regie, result.belang),
+                "pupils_with_data": result.pupils_with_data,
+                "pupils_without_data": result.pupils_without_data,
+                "decisions": result.decisions,
+            },
+            "pupils": [
+                {"pupil": pk, "regie": _share(regie), "belang": _share(belang)}
+                for pk, (regie, belang) in sorted(position.pupils.items())
+            ],
+        },
+    }
+
+
+def _state(entry: LogbookEntry | None) -> str:
+    if entry is None:
+        return "none"
+    if entry.evaluated_at is not None:
+        return "evaluated"
+    return "working" if entry.decided_by else "none"
+
+
+def row(pupil: Pupil, entry: LogbookEntry | None) -> dict:
+    """One pupil's line on the dashboard. Ids, codes and names; no free text."""
+    data = {
+        "pupil": pupil.pk,
+        "name": pupil.display_name,
+        "avatar": pupil.avatar,
+        "colour": pupil.avatar_hex,
+        "photo": reverse("frontend:pupil-photo", args=[pupil.pk]) if pupil.photo else None,
+        "state": _state(entry),
+        "entry": None,
+    }
+    if entry is not None:
+        decided = entry.decided_by
+        data["entry"] = {
+            "goals": [{"id": g.pk, "code": g.code} for g in entry.goals.all()],
+            "instruction": entry.instruction,
+            "instruction_reason": entry.instruction_reason or None,
+            "alone": entry.alone,
+            "partners": [{"id": p.pk, "name": p.display_name} for p in entry.partners.all()],
+            "place": entry.place_id,
+            "mood": entry.mood or None,
+            "decided_by": {aspect: decided.get(aspect) for aspect in ASPECTS},
+        }
+    return data
+
+
+def _goals(lesson: Lesson):
+    """The goals a teacher may set for a pupil: the current block's and the options."""
+    block = current_block(lesson.group)
+    chosen = Q(pk__in=lesson.goal_options.values("pk"))
+    return Goal.objects.filter(
+        (Q(block=block) | chosen) if block is not None else chosen, block__group=lesson.group
+    ).order_by("position", "code")
+
+
+def snapshot(lesson: Lesson) -> dict:
+    """Everything a dashboard shows, at sequence number `seq`."""
+    lesson = Lesson.objects.select_related("group").get(pk=lesson.pk)  # seq first
+    pupils = list(_active_pupils(lesson.group_id))
+    entries = list(_entries([lesson.pk]))
+    by_pupil = {e.pupil_id: e for e in entries}
+    position = _position(lesson, [p.pk for p in pupils], entries)
+    return {
+        "lesson": lesson.pk,
+        "seq": lesson.seq,
+        "summary": summary(lesson, position),
+        "pupils": [row(p, by_pupil.get(p.pk)) for p in pupils],
+        "places": [
+            {"id": p.pk, "name": p.name, "icon": p.icon, "capacity": p.capacity}
+            for p in lesson.group.places.all()
+        ],
+        "goals": [{"id": g.pk, "code": g.code, "statement": g.statement} for g in _goals(lesson)],
+        "labels": {
+            "reasons": dict(InstructionReason.choices),
+            "moods": dict(Mood.choices),
+            "quadrants": {
+                f"{int(regie)}{int(belang)}": str(name)
+                for (regie, belang), name in QUADRANTS.items()
+            },
+        },
+    }
+
+
+def event(lesson_id: int, seq: int, pupil_id: int | None) -> dict:
+    """The `lesson.changed` event for change number `seq`: the pupil's row (if a pupil's
+    entry changed) and the lesson's summary, read after commit."""
+    lesson = Lesson.objects.get(pk=lesson_id)
+    pupil_ids = list(_active_pupils(lesson.group_id).values_list("pk", flat=True))
+    entries = list(_entries([lesson_id]))
+    position = _position(lesson, pupil_ids, entries)
+    message = {
+        "type": EVENT,
+        "lesson": lesson_id,
+        "seq": seq,
+        "pupil": pupil_id,
+        "row": None,
+        "summary": summary(lesson, position),
+    }
+    if pupil_id is not None:
+        pupil = Pupil.objects.get(pk=pupil_id)
+        entry = next((e for e in entries if e.pupil_id == pupil_id), None)
+        message["row"] = row(pupil, entry)
+    return message

@@ -1,0 +1,126 @@
+"""The teacher's live dashboard in real browsers: a pupil's choices appear without a
+reload, and after the server was cut and came back, what happened meanwhile is there."""
+
+import pytest
+from playwright.sync_api import expect
+
+from classroom import actions
+from classroom.realtime import publish
+from logbook import entries
+from logbook.models import LogbookEntry
+from tests.conftest import build_world
+from tests.e2e.test_logbook import log_in_teacher, tap_and_wait
+from tests.e2e.test_login_flows import log_in_as_noor
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world(transactional_db):
+    world = build_world()
+    world.fractions = actions.create_lesson(
+        group=world.group,
+        title="Breuken oefenen",
+        subject="rekenen",
+        goal_openness="choice",
+        instruction_openness="free",
+        partner_openness="choice",
+        place_openness="free",
+    )
+    actions.set_lesson_options(world.fractions, goals=list(world.block.goals.all()))
+    return world
+
+
+def card(page, name):
+    return page.locator(f"[data-testid=entry-row][data-pupil='{name}']")
+
+
+def test_the_dashboard_follows_the_class_live_and_catches_up_after_a_cut(
+    world, new_context, second_server, server, monkeypatch
+):
+    cut = second_server.start()  # the server the teacher's dashboard talks to
+
+    # The pupil is on her home screen when the lesson starts.
+    pupil = new_context(touch=True, base_url=cut.url).new_page()
+    log_in_as_noor(pupil, world)
+    expect(pupil.locator("[data-class-live][data-live='1']")).to_have_count(1)
+    logbook_tile = pupil.get_by_test_id("open-logbook").filter(has_text="Breuken oefenen")
+    expect(logbook_tile).to_have_count(0)
+
+    teacher = new_context(base_url=cut.url).new_page()
+    log_in_teacher(teacher)
+    teacher.goto(f"/leerkracht/les/{world.fractions.pk}/")
+    teacher.get_by_test_id("start-lesson").click()
+    expect(teacher.get_by_test_id("lesson-running")).to_be_visible()
+    dashboard = teacher.locator("[data-dashboard]")
+    expect(dashboard).to_have_attribute("data-live", "1")
+    expect(card(teacher, "Noor").get_by_test_id("entry-state")).to_contain_text("nog niets")
+    expect(teacher.get_by_test_id("filter-none")).to_have_text("Nog niets ingevuld (2)")
+
+    # Her home shows the logbook by itself.
+    expect(logbook_tile).to_be_visible()
+
+    # The teacher's page is never reloaded from here on.
+    teacher.evaluate("window.stillTheSamePage = true")
+
+    logbook_tile.tap()
+    expect(pupil.locator("[data-logbook][data-ready]")).to_have_count(1)
+    tap_and_wait(pupil, "section-place", "place-Stiltehoek")
+    expect(card(teacher, "Noor").get_by_test_id("place-cell")).to_contain_text("Stiltehoek L")
+    expect(card(teacher, "Noor").get_by_test_id("entry-state")).to_contain_text("aan het werk")
+    expect(teacher.get_by_test_id("places-map").get_by_test_id("place-box")).to_contain_text("Noor")
+    expect(teacher.get_by_test_id("filter-none")).to_have_text("Nog niets ingevuld (1)")
+    expect(teacher.get_by_test_id("regie-sentence")).to_be_visible()
+
+    # The server is cut: the dashboard says so.
+    cut.stop()
+    expect(teacher.get_by_test_id("connection")).to_contain_text("Geen verbinding")
+    expect(dashboard).to_have_attribute("data-live", "0")
+
+    # Meanwhile Noor asks for instruction, through the school's other server.
+    pupil.goto(f"{server}/leerling/logboek/{world.fractions.pk}/")
+    expect(pupil.locator("[data-logbook][data-ready]")).to_have_count(1)
+    tap_and_wait(pupil, "section-instruction", "instruction-yes")
+    assert LogbookEntry.objects.get(pupil=world.pupil, lesson=world.fractions).instruction is True
+    expect(card(teacher, "Noor").get_by_test_id("instruction-cell")).to_have_text("–")
+
+    # The server comes back; the dashboard reconnects by itself and shows what it missed.
+    cut.start()
+    expect(teacher.get_by_test_id("connection")).to_contain_text("Weer verbonden", timeout=40_000)
+    expect(card(teacher, "Noor").get_by_test_id("instruction-cell")).to_contain_text("ja L")
+    expect(teacher.get_by_test_id("instruction-group")).to_contain_text("Noor")
+    assert teacher.evaluate("window.stillTheSamePage") is True
+
+    # The teacher takes Noor out of the instruction group, right in the list.
+    teacher.get_by_role("button", name="Haal Noor uit de instructiegroep").click()
+    expect(teacher.get_by_test_id("instruction-group")).to_contain_text(
+        "Nog niemand in de instructiegroep."
+    )
+    expect(card(teacher, "Noor").get_by_test_id("instruction-cell")).to_contain_text("nee T")
+    entry = LogbookEntry.objects.get(pupil=world.pupil, lesson=world.fractions)
+    assert entry.instruction is False and entry.decided_by["instruction"] == "teacher"
+
+    # A lost event: Daan picks a place, and the channel layer drops the event. Then Noor
+    # picks a goal, whose event arrives: the dashboard sees the jump in sequence numbers
+    # and reloads its snapshot, so Daan's place is there too.
+    with monkeypatch.context() as dropped:
+        dropped.setattr(publish, "get_channel_layer", lambda: None)
+        world.fractions.refresh_from_db()  # started in the browser
+        entries.choose(
+            pupil=world.classmate, lesson=world.fractions, aspect="place", value=world.place.pk
+        )
+    pupil.goto(f"{cut.url}/leerling/logboek/{world.fractions.pk}/")
+    expect(pupil.locator("[data-logbook][data-ready]")).to_have_count(1)
+    tap_and_wait(pupil, "section-goal", "goal-G6-3.2")
+    expect(card(teacher, "Noor").get_by_test_id("goals-cell")).to_contain_text("G6-3.2")
+    expect(card(teacher, "Daan").get_by_test_id("place-cell")).to_contain_text("Stiltehoek")
+    assert teacher.evaluate("window.stillTheSamePage") is True
+
+    # Filters: the instruction group is empty now; everyone is working.
+    expect(teacher.get_by_test_id("filter-working")).to_have_text("Aan het werk (2)")
+    teacher.get_by_test_id("filter-instruction").click()
+    expect(card(teacher, "Noor")).to_be_hidden()
+    expect(card(teacher, "Daan")).to_be_hidden()
+    teacher.get_by_test_id("filter-working").click()
+    expect(card(teacher, "Noor")).to_be_visible()
+    expect(card(teacher, "Daan")).to_be_visible()

@@ -1,0 +1,257 @@
+"""Exactly which realtime messages and usage events each action sends, and that nothing
+goes out when its transaction rolls back (docs/realtime.md is the contract)."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from classroom import actions as classroom_actions
+from classroom.models import Lesson
+from classroom.realtime import publish
+from goals import actions as goal_actions
+from logbook import actions as logbook_actions
+from logbook import entries
+from planboard import actions as planboard_actions
+from research.models import UsageEvent
+from tests.images import jpeg_bytes
+
+
+@dataclass
+class Recorder:
+    """A channel layer that keeps what is sent, so the test sees every message."""
+
+    sent: list = field(default_factory=list)
+
+    async def group_send(self, group, message):
+        self.sent.append((group, message))
+
+
+@pytest.fixture
+def layer(monkeypatch):
+    recorder = Recorder()
+    monkeypatch.setattr(publish, "get_channel_layer", lambda: recorder)
+    return recorder
+
+
+def _photo():
+    return SimpleUploadedFile("werk.jpg", jpeg_bytes(), content_type="image/jpeg")
+
+
+# name: (action, [(group, type)], [usage verbs]). Groups use L (world.lesson), C (the
+# class) and B (today's board).
+CASES = {
+    "choose": (
+        lambda w: entries.choose(pupil=w.pupil, lesson=w.lesson, aspect="place", value=w.place.pk),
+        [("lesson.L", "lesson.changed")],
+        ["logbook_chosen"],
+    ),
+    "override": (
+        lambda w: entries.override(
+            teacher=w.teacher,
+            pupil=w.classmate,
+            lesson=w.lesson,
+            aspect="instruction",
+            value={"wanted": True},
+        ),
+        [("lesson.L", "lesson.changed")],
+        ["logbook_overridden"],
+    ),
+    "evaluate": (
+        lambda w: entries.evaluate(
+            pupil=w.pupil, lesson=w.lesson, levels={w.goal.pk: 3}, mood="great"
+        ),
+        [("lesson.L", "lesson.changed")],
+        ["self_assessed", "logbook_evaluated"],
+    ),
+    "add_photo": (
+        lambda w: logbook_actions.add_photo(pupil=w.pupil, upload=_photo(), lesson=w.lesson),
+        [],
+        ["photo_added"],
+    ),
+    "add_conversation_note": (
+        lambda w: logbook_actions.add_conversation_note(
+            teacher=w.teacher, pupil=w.pupil, text="Gesprek"
+        ),
+        [],
+        ["conversation_noted"],
+    ),
+    "assess_self": (
+        lambda w: goal_actions.assess_self(pupil=w.pupil, goal=w.goal, level=3),
+        [],
+        ["self_assessed"],
+    ),
+    "assess_as_teacher": (
+        lambda w: goal_actions.assess_as_teacher(
+            teacher=w.teacher, pupil=w.pupil, goal=w.goal, level=3
+        ),
+        [],
+        ["teacher_assessed"],
+    ),
+    "set_star": (
+        lambda w: goal_actions.set_star(pupil=w.pupil, goal=w.goal, starred=True),
+        [],
+        ["goal_starred"],
+    ),
+    "plan": (
+        lambda w: planboard_actions.plan(pupil=w.classmate, slot=w.slot2, actor=w.classmate.user),
+        [("board.B", "board.changed")],
+        ["planboard_planned"],
+    ),
+    "unplan": (
+        lambda w: planboard_actions.unplan(plan_obj=w.plan, actor=w.pupil.user),
+        [("board.B", "board.changed")],
+        ["planboard_unplanned"],
+    ),
+    "move": (
+        lambda w: planboard_actions.move(teacher=w.teacher, plan_obj=w.plan, to_slot=w.slot2),
+        [("board.B", "board.changed")],
+        ["planboard_moved"],
+    ),
+    "tick": (
+        lambda w: planboard_actions.tick(plan_obj=w.plan, done=True, actor=w.pupil.user),
+        [("board.B", "board.changed")],
+        ["planboard_ticked"],
+    ),
+    "set_slot": (
+        lambda w: planboard_actions.set_slot(w.board, w.slot.activity, on=True, compulsory=True),
+        [("board.B", "board.changed")],
+        [],
+    ),
+    "end_lesson": (
+        lambda w: classroom_actions.end_lesson(w.lesson, teacher=w.teacher),
+        [("lesson.L", "lesson.changed"), ("class.C", "lessons.changed")],
+        ["lesson_ended"],
+    ),
+    "update_lesson": (
+        lambda w: classroom_actions.update_lesson(w.lesson, differentiation="individual"),
+        [("lesson.L", "lesson.changed")],
+        [],
+    ),
+    "set_lesson_options": (
+        lambda w: classroom_actions.set_lesson_options(w.lesson, places=[w.place]),
+        [("lesson.L", "lesson.changed")],
+        [],
+    ),
+}
+
+
+def _groups(world, expected):
+    names = {"L": world.lesson.pk, "C": world.group.pk, "B": world.board.pk}
+    return [(group[:-1] + str(names[group[-1]]), kind) for group, kind in expected]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_each_action_sends_exactly_its_events_after_commit(
+    world, layer, django_capture_on_commit_callbacks, name
+):
+    run, expected, verbs = CASES[name]
+    seq = Lesson.objects.get(pk=world.lesson.pk).seq
+    last_event = UsageEvent.objects.latest("pk").pk
+    with django_capture_on_commit_callbacks(execute=True):
+        run(world)
+        assert layer.sent == []  # nothing before the commit
+    assert [(group, m["type"]) for group, m in layer.sent] == _groups(world, expected)
+    new = UsageEvent.objects.filter(pk__gt=last_event).order_by("pk")
+    assert [e.verb for e in new] == verbs
+    lesson_messages = [m for group, m in layer.sent if m["type"] == "lesson.changed"]
+    for message in lesson_messages:
+        assert message["lesson"] == world.lesson.pk
+        assert message["seq"] == seq + 1  # one change, the next number
+        assert Lesson.objects.get(pk=world.lesson.pk).seq == seq + 1
+
+
+def test_a_pupils_change_carries_their_line_and_the_lessons_summary(
+    world, layer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        entries.choose(pupil=world.pupil, lesson=world.lesson, aspect="place", value=world.place.pk)
+    ((_group, message),) = layer.sent
+    assert message["pupil"] == world.pupil.pk
+    assert message["row"]["name"] == "Noor"
+    assert message["row"]["state"] == "working"
+    assert message["row"]["entry"]["place"] == world.place.pk
+    assert message["row"]["entry"]["decided_by"]["place"] == "pupil"
+    assert message["summary"]["quadrant"]["enacted"]["pupils_with_data"] == 1
+    # Free text never travels: no instruction text, no evaluation words.
+    assert "instruction_text" not in message["row"]["entry"]
+    assert "evaluation_text" not in message["row"]["entry"]
+
+
+def test_a_change_to_the_lesson_itself_carries_no_line(
+    world, layer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        classroom_actions.update_lesson(world.lesson, goal_openness="free")
+    ((_group, message),) = layer.sent
+    assert message["pupil"] is None and message["row"] is None
+    assert message["summary"]["openness"]["goal"] == "free"
+
+
+def test_consecutive_changes_get_consecutive_numbers(
+    world, layer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        entries.choose(pupil=world.pupil, lesson=world.lesson, aspect="place", value=world.place.pk)
+        entries.choose(pupil=world.classmate, lesson=world.lesson, aspect="partner", value=[])
+        classroom_actions.end_lesson(world.lesson, teacher=world.teacher)
+    seqs = [m["seq"] for _g, m in layer.sent if m["type"] == "lesson.changed"]
+    assert seqs == [seqs[0], seqs[0] + 1, seqs[0] + 2]
+
+
+def test_saving_a_stale_copy_of_the_lesson_does_not_turn_the_number_back(world):
+    stale = Lesson.objects.get(pk=world.lesson.pk)
+    entries.choose(pupil=world.pupil, lesson=world.lesson, aspect="place", value=world.place.pk)
+    current = Lesson.objects.get(pk=world.lesson.pk).seq
+    stale.title = "Breuken en procenten"
+    stale.save()
+    assert Lesson.objects.get(pk=world.lesson.pk).seq == current
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_nothing_is_sent_or_recorded_when_the_transaction_rolls_back(
+    world, layer, django_capture_on_commit_callbacks, name
+):
+    run, _expected, _verbs = CASES[name]
+    seq = Lesson.objects.get(pk=world.lesson.pk).seq
+    events = UsageEvent.objects.count()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Boom),
+        transaction.atomic(),
+    ):
+        run(world)
+        raise Boom
+    assert callbacks == [] and layer.sent == []
+    assert UsageEvent.objects.count() == events
+    assert Lesson.objects.get(pk=world.lesson.pk).seq == seq
+
+
+def test_a_refused_action_sends_nothing(world, layer, django_capture_on_commit_callbacks):
+    third = classroom_actions.create_pupil(group=world.group, display_name="Ayoub")
+    planboard_actions.plan(pupil=world.classmate, slot=world.slot, actor=world.classmate.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(ValidationError) as full:
+            planboard_actions.plan(pupil=third, slot=world.slot, actor=third.user)
+        assert full.value.code == "full"
+        with pytest.raises(ValidationError):  # the teacher decides the order
+            entries.choose(pupil=world.pupil, lesson=world.lesson, aspect="order", value=1)
+    assert layer.sent == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_real_commit_the_message_goes_out_after_it(transactional_db, layer):
+    from tests.conftest import build_world
+
+    world = build_world()
+    layer.sent.clear()
+    with transaction.atomic():
+        entries.choose(pupil=world.pupil, lesson=world.lesson, aspect="place", value=world.place.pk)
+        assert layer.sent == []
+    assert [m["type"] for _g, m in layer.sent] == ["lesson.changed"]
