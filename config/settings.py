@@ -256,6 +256,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 PUPIL_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
+# --- Research -----------------------------------------------------------------------
+
+# The IRI under which xAPI statements name verbs, activities and the study's accounts.
+# They need not resolve; an installation may use its own domain.
+RESEARCH_XAPI_BASE = os.environ.get("RESEARCH_XAPI_BASE", "https://leerregie.invalid/xapi")
+
 # --- API ----------------------------------------------------------------------------
 
 REST_FRAMEWORK = {

@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ResearchConfig(AppConfig):
     name = "research"
+    verbose_name = _("Research")
+
+    def ready(self):
+        from . import permissions, signals  # noqa: F401 - rules; login events

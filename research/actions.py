@@ -1,0 +1,165 @@
+"""Every change to studies, consent and interventions. Views, the API and commands call
+these after checking permissions; these check the data."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from classroom.models import Group, Lesson, Pupil, School
+
+from .models import (
+    Consent,
+    ConsentStatus,
+    Dataset,
+    Intervention,
+    InterventionLesson,
+    Observation,
+    Phase,
+    Study,
+)
+
+
+def _check_period(start, end) -> None:
+    if start is None or end is None:
+        raise ValidationError(_("A start and an end date are needed."))
+    if start > end:
+        raise ValidationError(_("The end date cannot be before the start date."))
+
+
+def _check_groups(school: School, groups) -> list[Group]:
+    groups = list(groups)
+    if not groups:
+        raise ValidationError(_("Choose at least one group."))
+    if any(group.school_id != school.pk for group in groups):
+        raise ValidationError(_("Every group must belong to this school."))
+    return groups
+
+
+def researchers_by_username(usernames: list[str]):
+    """The accounts named; researchers log in like teachers, without a school."""
+    users = list(get_user_model().objects.filter(username__in=usernames, pupil__isnull=True))
+    unknown = sorted(set(usernames) - {u.username for u in users})
+    if unknown:
+        raise ValidationError(
+            _("No account with username: %(names)s") % {"names": ", ".join(unknown)}
+        )
+    return users
+
+
+@transaction.atomic
+def save_study(
+    study: Study | None,
+    *,
+    school: School,
+    title: str,
+    groups,
+    start_date,
+    end_date,
+    datasets,
+    include_free_text: bool = False,
+    coarsen_to_day: bool = True,
+    researchers=(),
+    description: str = "",
+) -> Study:
+    """Create (study=None) or change a study."""
+    title = title.strip()
+    if not title:
+        raise ValidationError(_("A study needs a title."))
+    _check_period(start_date, end_date)
+    groups = _check_groups(school, groups)
+    datasets = list(dict.fromkeys(datasets))
+    if not datasets or not set(datasets) <= set(Dataset.values):
+        raise ValidationError(_("Choose the data the study needs."))
+    study = study or Study(school=school)
+    study.title = title
+    study.description = description.strip()
+    study.start_date, study.end_date = start_date, end_date
+    study.datasets = datasets
+    study.include_free_text = include_free_text
+    study.coarsen_to_day = coarsen_to_day
+    study.save()
+    study.groups.set(groups)
+    study.researchers.set(list(researchers))
+    return study
+
+
+@transaction.atomic
+def set_consent(*, study: Study, pupil: Pupil, status: str, by) -> Consent:
+    """Given, refused or unknown, with who set it and when. Takes effect for every export
+    made after it."""
+    if status not in ConsentStatus.values:
+        raise ValidationError(_("Consent is given, refused or unknown."))
+    if not study.groups.filter(pk=pupil.group_id).exists():
+        raise ValidationError(_("This pupil's group is not in this study."))
+    consent, _created = Consent.objects.update_or_create(
+        study=study,
+        pupil=pupil,
+        defaults={"status": status, "set_by": by, "set_at": timezone.now()},
+    )
+    return consent
+
+
+@transaction.atomic
+def save_intervention(
+    intervention: Intervention | None,
+    *,
+    school: School,
+    title: str,
+    groups,
+    start_date,
+    end_date,
+    members,
+    practice_question: str = "",
+    working_hypothesis: str = "",
+    design_requirements: str = "",
+) -> Intervention:
+    title = title.strip()
+    if not title:
+        raise ValidationError(_("An intervention needs a title."))
+    _check_period(start_date, end_date)
+    groups = _check_groups(school, groups)
+    members = list(members)
+    if not members:
+        raise ValidationError(_("A design team needs at least one member."))
+    intervention = intervention or Intervention(school=school)
+    intervention.title = title
+    intervention.practice_question = practice_question.strip()
+    intervention.working_hypothesis = working_hypothesis.strip()
+    intervention.design_requirements = design_requirements.strip()
+    intervention.start_date, intervention.end_date = start_date, end_date
+    intervention.save()
+    intervention.groups.set(groups)
+    intervention.members.set(members)
+    return intervention
+
+
+@transaction.atomic
+def link_lesson(*, intervention: Intervention, lesson: Lesson, phase: str) -> InterventionLesson:
+    """The lesson belongs to the intervention, in one phase (linking again moves it)."""
+    if phase not in Phase.values:
+        raise ValidationError(_("Unknown phase."))
+    if not intervention.groups.filter(pk=lesson.group_id).exists():
+        raise ValidationError(_("This lesson's group does not take part in the intervention."))
+    link, _created = InterventionLesson.objects.update_or_create(
+        intervention=intervention, lesson=lesson, defaults={"phase": phase}
+    )
+    return link
+
+
+def unlink_lesson(link: InterventionLesson) -> None:
+    link.delete()
+
+
+def add_observation(*, intervention: Intervention, author, date, text: str) -> Observation:
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("An observation needs some text."))
+    if date is None:
+        raise ValidationError(_("An observation needs a date."))
+    return Observation.objects.create(
+        intervention=intervention, author=author, date=date, text=text
+    )

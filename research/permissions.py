@@ -1,0 +1,114 @@
+"""Who may see and do what with research data, declared with classroom.permissions.
+
+- Studies: the school's admins set them up; their researchers and the teachers of the
+  groups they cover see them; only researchers and school admins export. A researcher
+  needs no school membership, so they never see a pupil, a group or a page of either.
+- Consent: set by the pupil's teachers and the school's admins; pupils never see it.
+- Interventions: the design team's members and the school's admins change them; teachers
+  of the groups taking part read them. Their lesson links and observations follow.
+- A pupil's data (everything stored about them, and erasing it): the school's admins.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, Q
+
+from classroom.models import Pupil
+from classroom.permissions import ANONYMOUS, Actor, GroupScopedRules, actor_for, register
+
+from .models import Consent, Intervention, InterventionLesson, Observation, Study
+
+
+class StudyRules:
+    def read_q(self, actor: Actor) -> Q:
+        if actor.is_superuser:
+            return Q()
+        if actor.pupil is not None:
+            return Q(pk__in=[])
+        return (
+            Q(researchers=actor.user_id)
+            | Q(school_id__in=actor.admin_school_ids)
+            | Q(groups__in=actor.managed_group_ids)
+        )
+
+    def can_read(self, actor: Actor, obj: Study) -> bool:
+        return Study.objects.filter(self.read_q(actor), pk=obj.pk).exists()
+
+    def can_change(self, actor: Actor, obj: Study) -> bool:
+        return actor.is_superuser or obj.school_id in actor.admin_school_ids
+
+    def can_create(self, actor: Actor, parent) -> bool:
+        return actor.is_superuser or parent.pk in actor.admin_school_ids
+
+    def can_export(self, actor: Actor, obj: Study) -> bool:
+        if actor.is_superuser or obj.school_id in actor.admin_school_ids:
+            return True
+        return actor.pupil is None and obj.researchers.filter(pk=actor.user_id).exists()
+
+
+class InterventionRules:
+    def read_q(self, actor: Actor) -> Q:
+        if actor.is_superuser:
+            return Q()
+        if actor.pupil is not None:
+            return Q(pk__in=[])
+        return (
+            Q(members=actor.user_id)
+            | Q(school_id__in=actor.admin_school_ids)
+            | Q(groups__in=actor.managed_group_ids)
+        )
+
+    def can_read(self, actor: Actor, obj: Intervention) -> bool:
+        return Intervention.objects.filter(self.read_q(actor), pk=obj.pk).exists()
+
+    def can_change(self, actor: Actor, obj: Intervention) -> bool:
+        if actor.is_superuser or obj.school_id in actor.admin_school_ids:
+            return True
+        return actor.pupil is None and obj.members.filter(pk=actor.user_id).exists()
+
+    def can_create(self, actor: Actor, parent) -> bool:
+        """Any staff member of the school may start a design team's intervention."""
+        return actor.is_superuser or parent.pk in actor.staff_school_ids
+
+
+class InterventionPartRules:
+    """Lesson links and observations: as their intervention."""
+
+    def __init__(self, model: type[Model]):
+        self.model = model
+
+    def read_q(self, actor: Actor) -> Q:
+        ids = Intervention.objects.filter(INTERVENTIONS.read_q(actor)).values("pk")
+        return Q(intervention__in=ids)
+
+    def can_read(self, actor: Actor, obj) -> bool:
+        return INTERVENTIONS.can_read(actor, obj.intervention)
+
+    def can_change(self, actor: Actor, obj) -> bool:
+        return INTERVENTIONS.can_change(actor, obj.intervention)
+
+    def can_create(self, actor: Actor, parent: Intervention) -> bool:
+        return INTERVENTIONS.can_change(actor, parent)
+
+
+STUDIES = StudyRules()
+INTERVENTIONS = InterventionRules()
+
+register(Study, STUDIES)
+register(Consent, GroupScopedRules(group_path="pupil__group_id", pupils_read="none"))
+register(Intervention, INTERVENTIONS)
+register(InterventionLesson, InterventionPartRules(InterventionLesson))
+register(Observation, InterventionPartRules(Observation))
+
+
+def can_export(user, study: Study) -> bool:
+    actor = actor_for(user)
+    return actor is not ANONYMOUS and STUDIES.can_export(actor, study)
+
+
+def can_manage_pupil_data(user, pupil: Pupil) -> bool:
+    """Export everything about a pupil, or erase them: the school's admins."""
+    actor = actor_for(user)
+    if actor is ANONYMOUS:
+        return False
+    return actor.is_superuser or pupil.group.school_id in actor.admin_school_ids
