@@ -51,6 +51,7 @@ messages: $(STAMP)
 # Benchmarks (never part of make test); results in bench/results/.
 bench: $(STAMP)
 	$(PY) bench/photo.py
+	$(PY) bench/export.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -9,6 +9,7 @@ from goals.api import router as goals_router
 from logbook.api import LessonDashboardView
 from logbook.api import router as logbook_router
 from planboard.api import router as planboard_router
+from research.api import router as research_router
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("api/", include(goals_router.urls)),
     path("api/", include(logbook_router.urls)),
     path("api/", include(planboard_router.urls)),
+    path("api/", include(research_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),

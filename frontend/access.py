@@ -36,3 +36,17 @@ def pupil_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def adult_required(view):
+    """Any signed-in grown-up: teachers, school admins, researchers. Never a pupil."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if actor_for(request.user).pupil is not None:
+            return _forbidden(request, "teachers-only")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -101,20 +101,31 @@ def lesson_position(lesson: Lesson) -> LessonPosition:
     return _position(lesson, pupil_ids, _entries([lesson.pk]))
 
 
+def positions(lessons) -> list[tuple[Lesson, LessonPosition]]:
+    """Each lesson with its positions, in the order given: three queries in all."""
+    lessons = list(lessons)
+    pupil_ids: dict[int, list[int]] = {}
+    for pk, group_id in Pupil.objects.filter(
+        group_id__in={lesson.group_id for lesson in lessons}, active=True
+    ).values_list("pk", "group_id"):
+        pupil_ids.setdefault(group_id, []).append(pk)
+    by_lesson: dict[int, list] = {lesson.pk: [] for lesson in lessons}
+    for entry in _entries(list(by_lesson)):
+        by_lesson[entry.lesson_id].append(entry)
+    return [
+        (lesson, _position(lesson, pupil_ids.get(lesson.group_id, []), by_lesson[lesson.pk]))
+        for lesson in lessons
+    ]
+
+
 def trajectory(group, weeks: int = 8) -> list[tuple[Lesson, LessonPosition]]:
-    """The group's lessons of the past weeks that were started, oldest first, each with
-    its positions. Three queries, however many lessons."""
+    """The group's lessons of the past weeks that were started, oldest first."""
     since = timezone.localdate() - timedelta(weeks=weeks)
-    lessons = list(
+    return positions(
         Lesson.objects.filter(group=group, date__gte=since, started_at__isnull=False).order_by(
             "date", "started_at"
         )
     )
-    pupil_ids = list(_active_pupils(group.pk).values_list("pk", flat=True))
-    by_lesson: dict[int, list] = {lesson.pk: [] for lesson in lessons}
-    for entry in _entries(list(by_lesson)):
-        by_lesson[entry.lesson_id].append(entry)
-    return [(lesson, _position(lesson, pupil_ids, by_lesson[lesson.pk])) for lesson in lessons]
 
 
 # --- What screens receive ----------------------------------------------------------

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
@@ -209,6 +210,7 @@ class Export:
         self.study = study
         self.made_at = timezone.now()
         self.pseudonym = Pseudonyms(study.pseudonym_key)
+        self.rows_written = 0
         self.group_ids = list(study.groups.values_list("pk", flat=True))
         self.consenting = Consent.objects.filter(
             study=study, status=ConsentStatus.GIVEN, pupil__group_id__in=self.group_ids
@@ -258,9 +260,10 @@ class Export:
 
     # --- datasets ----------------------------------------------------------------
 
-    def event_rows(self) -> Iterator[tuple]:
-        """(time, verb, actor_role, actor, pupil, group, lesson, object_type, context dict,
-        lesson id) for every exported event, oldest first."""
+    def _event_records(self) -> Iterator[list[tuple]]:
+        """Chunks of raw (time, verb, actor_id, pupil_id, group_id, lesson_id, object_type,
+        context) rows, oldest first: the ORM builds the query, the database cursor reads
+        it (a server-side cursor on PostgreSQL), skipping per-row model conversions."""
         events = (
             UsageEvent.objects.filter(
                 group_id__in=self.group_ids, time__gte=self.since, time__lt=self.until
@@ -278,57 +281,108 @@ class Export:
                 "context",
             )
         )
+        sql, params = events.query.get_compiler(using=events.db).as_sql()
+        connection = connections[events.db]
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(CHUNK):
+                yield chunk
+
+    @staticmethod
+    def _moment(raw) -> datetime:
+        """The database's timestamp (a datetime, or SQLite's UTC text) as an aware datetime."""
+        if isinstance(raw, datetime):
+            return raw if raw.tzinfo else raw.replace(tzinfo=UTC)
+        return datetime.fromisoformat(raw).replace(tzinfo=UTC)
+
+    def _time_formatter(self):
+        """A fast `raw timestamp -> exported text`: dates are cached per UTC hour."""
+        if not self.study.coarsen_to_day:
+
+            def exact(raw) -> str:
+                if isinstance(raw, str):  # SQLite: "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC
+                    return f"{raw[:10]}T{raw[11:19]}Z"
+                return self.when(self._moment(raw))
+
+            return exact
+        hours: dict = {}
+
+        def coarse(raw) -> str:
+            key = raw[:13] if isinstance(raw, str) else (raw.year, raw.month, raw.day, raw.hour)
+            value = hours.get(key)
+            if value is None:
+                value = hours[key] = self.when(self._moment(raw))
+            return value
+
+        return coarse
+
+    @staticmethod
+    def _context(raw) -> tuple[str, dict]:
+        """The exported context as JSON text, and as a dict."""
+        data = json.loads(raw) if isinstance(raw, str) else raw
+        if isinstance(raw, str) and data.keys() <= CONTEXT_KEYS.keys():
+            return raw, data
+        kept = {k: v for k, v in data.items() if k in CONTEXT_KEYS}
+        return json.dumps(kept, ensure_ascii=False, sort_keys=True), kept
+
+    def event_rows(self) -> Iterator[tuple]:
+        """(time, verb, actor_role, actor, pupil, group, lesson, object_type, context dict,
+        lesson id) for every exported event, oldest first."""
         p = self.pseudonym
-        for (
-            moment,
-            verb,
-            actor_id,
-            pupil_id,
-            group_id,
-            lesson_id,
-            object_type,
-            context,
-        ) in events.iterator(chunk_size=CHUNK):
-            role, actor = self.actor(actor_id)
-            yield (
-                moment,
-                verb,
-                role,
-                actor,
-                p("pupil", pupil_id),
-                p("group", group_id),
-                p("lesson", lesson_id),
-                object_type,
-                {k: v for k, v in context.items() if k in CONTEXT_KEYS},
-                lesson_id,
-            )
+        for chunk in self._event_records():
+            for moment, verb, actor_id, pupil_id, group_id, lesson_id, kind, raw in chunk:
+                role, actor = self.actor(actor_id)
+                yield (
+                    self._moment(moment),
+                    verb,
+                    role,
+                    actor,
+                    p("pupil", pupil_id),
+                    p("group", group_id),
+                    p("lesson", lesson_id),
+                    kind,
+                    self._context(raw)[1],
+                    lesson_id,
+                )
 
     def _events(self) -> Iterator[list]:
-        for n, (
-            moment,
-            verb,
-            role,
-            actor,
-            pupil,
-            group,
-            lesson,
-            kind,
-            context,
-            lesson_id,
-        ) in enumerate(self.event_rows(), start=1):
-            yield [
-                n,
-                self.when(moment),
-                verb,
-                role,
-                actor,
-                pupil,
-                group,
-                lesson,
-                kind,
-                json.dumps(context, ensure_ascii=False, sort_keys=True),
-                *self.intervention(lesson_id),
-            ]
+        """The events dataset, written for speed: a million rows is a normal export. Every
+        lookup is cached; the context cache is emptied now and then, so memory stays flat."""
+        p = self.pseudonym
+        when = self._time_formatter()
+        actors: dict = {}
+        labels: dict = {}
+        pupils: dict = {None: ""}
+        groups: dict = {None: ""}
+        lessons: dict = {None: ""}
+        contexts: dict = {}
+        n = 0
+        for chunk in self._event_records():
+            if len(contexts) > 10_000:
+                contexts.clear()
+            for moment, verb, actor_id, pupil_id, group_id, lesson_id, kind, raw in chunk:
+                n += 1
+                actor = actors.get(actor_id)
+                if actor is None:
+                    actor = actors[actor_id] = self.actor(actor_id)
+                label = labels.get(lesson_id)
+                if label is None:
+                    label = labels[lesson_id] = self.intervention(lesson_id)
+                pupil = pupils.get(pupil_id)
+                if pupil is None:
+                    pupil = pupils[pupil_id] = p("pupil", pupil_id)
+                group = groups.get(group_id)
+                if group is None:
+                    group = groups[group_id] = p("group", group_id)
+                lesson = lessons.get(lesson_id)
+                if lesson is None:
+                    lesson = lessons[lesson_id] = p("lesson", lesson_id)
+                context = contexts.get(raw) if isinstance(raw, str) else None
+                if context is None:
+                    context = self._context(raw)[0]
+                    if isinstance(raw, str):
+                        contexts[raw] = context
+                yield [n, when(moment), verb, *actor, pupil, group, lesson, kind, context, *label]
 
     def _entries(self) -> Iterator[list]:
         entries = (
@@ -459,12 +513,19 @@ class Export:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([c.name for c in self.columns(dataset)])
-        for i, row in enumerate(self.rows(dataset)):
-            writer.writerow(row)
-            if i % 200 == 199:
+        self.rows_written = 0
+        batch = []
+        for row in self.rows(dataset):
+            batch.append(row)
+            if len(batch) == 500:
+                writer.writerows(batch)
+                self.rows_written += len(batch)
+                batch.clear()
                 yield buffer.getvalue().encode()
                 buffer.seek(0)
                 buffer.truncate()
+        writer.writerows(batch)
+        self.rows_written += len(batch)
         yield buffer.getvalue().encode()
 
     def jsonl(self, dataset: str) -> Iterator[bytes]:

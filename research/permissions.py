@@ -108,7 +108,11 @@ def can_export(user, study: Study) -> bool:
 
 def can_manage_pupil_data(user, pupil: Pupil) -> bool:
     """Export everything about a pupil, or erase them: the school's admins."""
+    return manages_pupil_data_in(user, pupil.group.school_id)
+
+
+def manages_pupil_data_in(user, school_id: int) -> bool:
     actor = actor_for(user)
     if actor is ANONYMOUS:
         return False
-    return actor.is_superuser or pupil.group.school_id in actor.admin_school_ids
+    return actor.is_superuser or school_id in actor.admin_school_ids

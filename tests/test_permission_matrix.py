@@ -17,6 +17,7 @@ from classroom import actions
 from goals.models import Block, Goal, SelfAssessment, Strand, TeacherAssessment
 from tests.conftest import PERSONAS, World
 from tests.images import jpeg_bytes
+from tests.research import test_research_matrix as research_matrix
 
 MANAGERS = {"teacher", "school_admin"}
 GROUP_READERS = MANAGERS | {"pupil", "classmate"}
@@ -915,6 +916,9 @@ def test_every_route_is_in_the_matrix():
         # Routes with a test of their own above:
         | {"frontend:pupil-booklet-block", "frontend:pupil-logbook"}
         | {"frontend:photo", "frontend:photo-thumbnail"}
+        # Research and design teams: tests/research/test_research_matrix.py.
+        | {f"frontend:{r.name}" for r in research_matrix.ROUTES}
+        | {"study-list", "study-detail", "study-export", "consent-list"}
     )
     routes = set(_route_names(get_resolver()))
     missing = routes - covered - PUBLIC_ROUTES

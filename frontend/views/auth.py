@@ -36,6 +36,8 @@ def start(request):
         return redirect("frontend:pupil-home")
     if actor.is_staff_member:
         return redirect("frontend:teacher-home")
+    if request.user.is_authenticated:  # a researcher: an account without a school
+        return redirect("frontend:research-home")
     remembered = _group_for_code(request.COOKIES.get(CLASS_COOKIE, ""))
     return render(request, "start.html", {"remembered_group": remembered})
 

@@ -15,6 +15,7 @@ from classroom import actions
 from classroom.models import Group, Pupil
 from classroom.permissions import get_readable_or_404, readable, require_change
 from classroom.quadrant import intended_regie
+from research.permissions import manages_pupil_data_in
 
 from ..access import staff_required
 from .auth import photo_response
@@ -54,6 +55,7 @@ def group(request, group_id: int):
             "places": group.places.all(),
             "lessons": lessons,
             "class_url": _class_url(request, group),
+            "may_manage_data": manages_pupil_data_in(request.user, group.school_id),
         },
     )
 

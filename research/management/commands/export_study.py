@@ -1,0 +1,48 @@
+"""Export a study as the researchers get it in the app: a zip with the data, codebook.csv
+and README.md. `--dataset` writes one dataset's CSV or JSON Lines instead (no zip)."""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from research.export import FORMATS, Export, zip_stream
+from research.models import Dataset, Study
+
+
+class Command(BaseCommand):
+    help = "Export a study's pseudonymised data (zip with codebook and README)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "study", type=int, help="the study's number (see Beheer or /onderzoek/)"
+        )
+        parser.add_argument("--format", choices=FORMATS, default="csv")
+        parser.add_argument("--dataset", choices=Dataset.values, help="only this dataset, unzipped")
+        parser.add_argument("--output", "-o", help="file to write (default: standard output)")
+
+    def handle(self, *args, study, format, dataset, output, **options):  # noqa: A002
+        found = Study.objects.filter(pk=study).first()
+        if found is None:
+            raise CommandError(f"No study {study}.")
+        export = Export(found)
+        if dataset:
+            if format == "xapi" and dataset != Dataset.EVENTS:
+                raise CommandError("xAPI holds the events only.")
+            if dataset not in found.datasets:
+                raise CommandError(f"The study does not include {dataset}.")
+            chunks = {
+                "csv": lambda: export.csv(dataset),
+                "jsonl": lambda: export.jsonl(dataset),
+                "xapi": export.xapi,
+            }[format]()
+        else:
+            chunks = zip_stream(export, format)
+        stream = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115
+        try:
+            for chunk in chunks:
+                stream.write(chunk)
+        finally:
+            if output:
+                stream.close()
+        if output:
+            self.stderr.write(f"Wrote {output}")

@@ -1,0 +1,139 @@
+"""A pupil's data rights: everything stored about them as one zip, and erasure.
+
+Only a school admin calls these (research.permissions.can_manage_pupil_data).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from django.contrib.sessions.models import Session
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from classroom.models import IdempotencyRecord, Pupil
+from goals.models import GoalStar, SelfAssessment, TeacherAssessment
+from logbook.models import ConversationNote, LogbookEntry, Photo
+from planboard import actions as planboard_actions
+from planboard.models import Plan
+
+from . import events
+from .models import Consent, UsageEvent
+
+
+def _dump(data) -> bytes:
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+
+
+def pupil_data(pupil: Pupil) -> bytes:
+    """A zip: `pupil.json` and one JSON file per kind of record, and every photo."""
+    entries = LogbookEntry.objects.filter(pupil=pupil).select_related("lesson", "place")
+    photos = list(Photo.objects.filter(pupil=pupil).select_related("goal"))
+    files = {
+        "pupil.json": {
+            "name": pupil.display_name,
+            "group": pupil.group.name,
+            "school": pupil.group.school.name,
+            "avatar": pupil.avatar,
+            "active": pupil.active,
+            "picture_code": pupil.picture_code,
+            "exported_at": timezone.now(),
+        },
+        "logbook_entries.json": [
+            {
+                "lesson": e.lesson.title,
+                "date": e.lesson.date,
+                "goals": [g.code for g in e.goals.all()],
+                "instruction": e.instruction,
+                "instruction_reason": e.instruction_reason,
+                "instruction_text": e.instruction_text,
+                "alone": e.alone,
+                "partners": [p.display_name for p in e.partners.all()],
+                "place": e.place.name if e.place else None,
+                "decided_by": e.decided_by,
+                "mood": e.mood,
+                "evaluation_text": e.evaluation_text,
+                "evaluated_at": e.evaluated_at,
+            }
+            for e in entries.prefetch_related("goals", "partners")
+        ],
+        "self_assessments.json": list(
+            SelfAssessment.objects.filter(pupil=pupil).values("goal__code", "level", "created_at")
+        ),
+        "teacher_assessments.json": list(
+            TeacherAssessment.objects.filter(pupil=pupil).values(
+                "goal__code", "level", "note", "created_at"
+            )
+        ),
+        "goal_stars.json": list(
+            GoalStar.objects.filter(pupil=pupil).values("goal__code", "created_at")
+        ),
+        "conversation_notes.json": list(
+            ConversationNote.objects.filter(pupil=pupil).values("text", "created_at")
+        ),
+        "planbord.json": list(
+            Plan.objects.filter(pupil=pupil).values(
+                "board__date", "slot__activity__name", "position", "done", "decided_by"
+            )
+        ),
+        "consents.json": list(
+            Consent.objects.filter(pupil=pupil).values("study__title", "status", "set_at")
+        ),
+        "usage_events.json": list(
+            UsageEvent.objects.filter(pupil=pupil).values("time", "verb", "object_type", "context")
+        ),
+        "photos.json": [
+            {
+                "file": f"photos/{photo.pk}.jpg",
+                "goal": photo.goal.code if photo.goal else None,
+                "prompt": photo.prompt,
+                "created_at": photo.created_at,
+            }
+            for photo in photos
+        ],
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, _dump(data))
+        for photo in photos:
+            with photo.image.open("rb") as handle:
+                archive.writestr(f"photos/{photo.pk}.jpg", handle.read())
+        if pupil.photo:
+            with pupil.photo.open("rb") as handle:
+                archive.writestr("portrait.jpg", handle.read())
+    return out.getvalue()
+
+
+@transaction.atomic
+def erase_pupil(pupil: Pupil, *, by) -> None:
+    """Remove the pupil, every record and event about them, and their files. Planbord
+    places they held are freed. What stays is one event that a pupil of the group was
+    erased, without anything that refers to them."""
+    group = pupil.group
+    for plan in Plan.objects.filter(pupil=pupil).select_related("slot__activity", "board"):
+        planboard_actions.unplan(plan_obj=plan, actor=by)
+    files = []
+    for photo in Photo.objects.filter(pupil=pupil):
+        files += [(photo.image.storage, photo.image.name)]
+        files += [(photo.thumbnail.storage, photo.thumbnail.name)]
+    if pupil.photo:
+        files.append((pupil.photo.storage, pupil.photo.name))
+    user = pupil.user
+    UsageEvent.objects.filter(pupil=pupil).delete()
+    UsageEvent.objects.filter(actor=user).delete()
+    IdempotencyRecord.objects.filter(user=user).delete()
+    for session in Session.objects.iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+    user.delete()  # cascades to the pupil and everything that belongs to them
+    events.record("pupil_erased", actor=by, group=group)
+
+    def remove_files():
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
