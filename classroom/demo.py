@@ -197,9 +197,11 @@ def seed() -> School:
     # The demo spans apps; the models do not.
     from goals.demo import seed as seed_goals
     from planboard.demo import seed as seed_planboard
+    from research.demo import seed as seed_research
 
     seed_goals(school)
     seed_planboard(school)
+    seed_research(school, DEMO_PASSWORD)
     return school
 
 
@@ -215,6 +217,7 @@ def login_hints(base_url: str = "http://127.0.0.1:8000") -> str:
         f"  Teacher: {base_url}/login/  username juf.fatima (groep 8), meester.sem (groep 5)",
         f"           or juf.anna (groep 1-2); password {DEMO_PASSWORD}",
         f"  School admin: directeur.els, password {DEMO_PASSWORD} (also {base_url}/admin/)",
+        f"  Researcher: onderzoeker, password {DEMO_PASSWORD} ({base_url}/onderzoek/)",
         "",
         f"  Pupil:   {base_url}/klas/ , type a class code, tap your picture, tap the picture code:",
     ]

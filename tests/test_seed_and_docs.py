@@ -35,6 +35,18 @@ def test_a_demo_teacher_can_log_in(db, client):
     assert "Groep 8" in page and "Groep 5" not in page
 
 
+def test_the_demo_researcher_sees_the_study_and_exports_it(db, client):
+    call_command("seed_demo")
+    response = client.post("/login/", {"username": "onderzoeker", "password": "leerregie-demo"})
+    assert response.status_code == 302
+    page = client.get("/onderzoek/").content.decode()
+    assert "Regie en belang in de rekenles" in page
+    assert "Zelf kiezen met een keuzebord" in page
+    study = client.get("/api/studies/").json()["results"][0]
+    export = client.get(f"/api/studies/{study['id']}/export/?fmt=csv")
+    assert export.status_code == 200 and export["Content-Type"] == "application/zip"
+
+
 def test_the_openapi_schema_lists_every_api_endpoint(client, db):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
@@ -55,6 +67,10 @@ def test_the_openapi_schema_lists_every_api_endpoint(client, db):
         "/api/goals/{id}/star/",
         "/api/self-assessments/",
         "/api/teacher-assessments/",
+        "/api/lessons/{id}/dashboard/",
+        "/api/studies/",
+        "/api/studies/{id}/export/",
+        "/api/consents/",
     ]:
         assert path in paths
     # Pupil writes document their idempotency header.
