@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 UI_TEXTS = {
     "saving": _("Saving …"),
     "saved": _("Saved"),
+    "queued": _("Being saved …"),
+    "photoQueued": _("Photo is being saved …"),
+    "waiting": _("%(count)s waiting to be saved …"),
+    "allSaved": _("Everything is saved."),
     "failed": _("Not saved. Try again."),
     "photoSaving": _("Saving photo …"),
     "photoSaved": _("Photo saved"),

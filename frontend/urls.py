@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import auth, goals, logbook, photos, planboard, pupil, research, teacher
+from .views import app, auth, goals, logbook, photos, planboard, pupil, research, teacher
 
 app_name = "frontend"
 
 urlpatterns = [
     path("", auth.start, name="start"),
+    path("sw.js", app.service_worker, name="service-worker"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
     path("home/", auth.home, name="home"),
     path("login/", auth.TeacherLoginView.as_view(), name="teacher-login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -882,6 +882,8 @@ def test_a_photo_is_only_for_the_pupil_and_their_teachers(world, client_as, pers
 # scoped by classroom.admin and tested in test_admin.py).
 PUBLIC_ROUTES = {
     "frontend:start",
+    "frontend:service-worker",
+    "frontend:manifest",
     "frontend:home",
     "frontend:teacher-login",
     "frontend:logout",

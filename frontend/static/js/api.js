@@ -1,6 +1,6 @@
 // Writes to the API with an Idempotency-Key: a retry after a dropped connection sends
-// the same key, so the server stores the write once. (The offline queue will build on
-// this module.)
+// the same key, so the server stores the write once. Pupils' writes go through
+// outbox.js, which keeps them until the server confirmed them.
 
 export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -12,7 +12,10 @@ export function newKey() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-function csrfToken() {
+// The cookie first: a page served from the offline cache may carry an older token.
+export function csrfToken() {
+  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+  if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
   return document.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
 }
 
@@ -43,23 +46,7 @@ export function postJSON(url, body, options) {
   return send(url, JSON.stringify(body), "application/json", options);
 }
 
-// FormData (files): the browser sets the multipart boundary itself.
-export function postForm(url, formData, options) {
-  return send(url, formData, null, options);
-}
-
-// The first message of a DRF error answer, for showing to the pupil.
 export function errorText(data) {
   const first = Object.values(data || {})[0];
   return Array.isArray(first) ? String(first[0]) : typeof first === "string" ? first : "";
-}
-
-// DELETE (no body, no retry needed: deleting twice finds nothing the second time).
-export async function del(url) {
-  const response = await fetch(url, {
-    method: "DELETE",
-    credentials: "same-origin",
-    headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
-  });
-  return { ok: response.ok, status: response.status };
 }

@@ -1,5 +1,6 @@
 // The doelenboekje: tap a level to mark how far you are, tap the star for "next".
-import { postJSON } from "./api.js";
+// Marks go through the outbox: without a connection they wait and are sent later.
+import { submit } from "./outbox.js";
 import { speak } from "./speak.js";
 import { texts as text } from "./texts.js";
 
@@ -26,31 +27,29 @@ function addToHistory(card, button) {
 async function markLevel(card, button) {
   speak(button.dataset.descriptor);
   setState(card, "saving");
-  try {
-    const result = await postJSON("/api/self-assessments/", {
-      goal: Number(card.dataset.goal),
-      level: Number(button.dataset.level),
-    });
-    if (!result.ok) throw new Error(String(result.status));
-    card.querySelectorAll("button.level").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
-    addToHistory(card, button);
-    setState(card, "saved");
-  } catch {
+  const result = await submit("/api/self-assessments/", {
+    goal: Number(card.dataset.goal),
+    level: Number(button.dataset.level),
+  });
+  if (result.state === "refused") {
     setState(card, "failed");
+    return;
   }
+  card.querySelectorAll("button.level").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+  addToHistory(card, button);
+  setState(card, result.state === "saved" ? "saved" : "queued");
 }
 
 async function toggleStar(card, button) {
   const starred = button.getAttribute("aria-pressed") !== "true";
   setState(card, "saving");
-  try {
-    const result = await postJSON(`/api/goals/${card.dataset.goal}/star/`, { starred });
-    if (!result.ok) throw new Error(String(result.status));
-    button.setAttribute("aria-pressed", String(result.data.starred));
-    setState(card, "saved");
-  } catch {
+  const result = await submit(`/api/goals/${card.dataset.goal}/star/`, { starred });
+  if (result.state === "refused") {
     setState(card, "failed");
+    return;
   }
+  button.setAttribute("aria-pressed", String(result.state === "saved" ? result.data.starred : starred));
+  setState(card, result.state === "saved" ? "saved" : "queued");
 }
 
 if (booklet) {

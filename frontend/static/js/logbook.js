@@ -1,6 +1,8 @@
 // The rekenlogboek: every tap is saved at once (with an idempotency key), then the page
-// shows the stored state again, so what the pupil sees is what the teacher sees.
-import { errorText, postJSON } from "./api.js";
+// shows the stored state again, so what the pupil sees is what the teacher sees. Without
+// a connection the tap waits in the outbox; the page shows it and reloads once all is sent.
+import { errorText } from "./api.js";
+import { submit } from "./outbox.js";
 import { texts as text } from "./texts.js";
 
 const root = document.querySelector("[data-logbook]");
@@ -11,19 +13,27 @@ function say(section, message, state) {
   line.dataset.state = state;
 }
 
-async function send(section, url, body) {
+let waiting = false;
+
+async function send(section, url, body, button) {
   say(section, text.saving, "saving");
-  try {
-    const result = await postJSON(url, body);
-    if (result.ok) {
-      window.location.reload();
-      return;
-    }
-    say(section, `${text.failed} ${errorText(result.data)}`, "failed");
-  } catch {
-    say(section, text.failed, "failed");
+  const result = await submit(url, body);
+  if (result.state === "saved") {
+    window.location.reload();
+    return;
   }
+  if (result.state === "refused") {
+    say(section, `${text.failed} ${errorText(result.data)}`, "failed");
+    return;
+  }
+  if (button) button.setAttribute("aria-pressed", String(button.getAttribute("aria-pressed") !== "true"));
+  say(section, text.queued, "saving");
+  waiting = true;
 }
+
+window.addEventListener("outbox:drained", () => {
+  if (waiting) window.location.reload();
+});
 
 const pressedIds = (section, aspect) =>
   [...section.querySelectorAll(`[data-aspect="${aspect}"][aria-pressed="true"]`)]
@@ -68,11 +78,12 @@ if (root) {
     const section = event.target.closest("section");
     const choice = event.target.closest("button[data-aspect]");
     if (choice) {
-      send(section, "/api/logbook-entries/choose/", {
-        lesson,
-        aspect: choice.dataset.aspect,
-        value: valueFor(section, choice),
-      });
+      send(
+        section,
+        "/api/logbook-entries/choose/",
+        { lesson, aspect: choice.dataset.aspect, value: valueFor(section, choice) },
+        choice,
+      );
       return;
     }
     const level = event.target.closest("[data-eval-goal] button.level");

@@ -1,11 +1,18 @@
 // Photo reflection: pick "what went well" or "what I still want to learn", take or choose
-// a photo; it is made smaller in the browser (saves the school's wifi) and uploaded with
-// an idempotency key. The server checks and cleans it again whatever the browser did.
-import { errorText, newKey, postForm } from "./api.js";
+// a photo; it is made smaller in the browser (saves the school's wifi) and uploaded
+// through the outbox (kept until the server has it, even across a reload). The server
+// checks and cleans it again whatever the browser did.
+import { errorText } from "./api.js";
+import { submit } from "./outbox.js";
 import { texts } from "./texts.js";
 
 const MAX_SIDE = 1600;
-const text = { saving: texts.photoSaving, saved: texts.photoSaved, failed: texts.photoFailed };
+const text = {
+  saving: texts.photoSaving,
+  saved: texts.photoSaved,
+  failed: texts.photoFailed,
+  queued: texts.photoQueued,
+};
 
 async function shrink(file) {
   try {
@@ -46,22 +53,19 @@ document.querySelectorAll("[data-photo-box]").forEach((box) => {
     if (box.dataset.goal) form.append("goal", box.dataset.goal);
     if (box.dataset.lesson) form.append("lesson", box.dataset.lesson);
     form.append("prompt", prompts.find((b) => b.getAttribute("aria-pressed") === "true")?.dataset.prompt || "");
-    try {
-      const result = await postForm("/api/photos/", form, { key: newKey() });
-      if (!result.ok) {
-        setState(box, "failed", errorText(result.data));
-      } else {
-        const item = document.createElement("li");
-        const img = document.createElement("img");
-        img.src = result.data.thumbnail_url;
-        img.width = 96;
-        img.alt = "";
-        item.append(img);
-        box.querySelector("[data-thumbs]").append(item);
-        setState(box, "saved");
-      }
-    } catch {
-      setState(box, "failed");
+    const image = form.get("image");
+    const result = await submit("/api/photos/", form);
+    if (result.state === "refused") {
+      setState(box, "failed", errorText(result.data));
+    } else {
+      const item = document.createElement("li");
+      const img = document.createElement("img");
+      img.src = result.state === "saved" ? result.data.thumbnail_url : URL.createObjectURL(image);
+      img.width = 96;
+      img.alt = "";
+      item.append(img);
+      box.querySelector("[data-thumbs]").append(item);
+      setState(box, result.state === "saved" ? "saved" : "queued");
     }
     input.value = "";
   });

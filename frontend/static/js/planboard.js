@@ -1,7 +1,8 @@
 // The planbord: draws the board from the API and redraws whenever the server says the
 // board changed (a WebSocket hint, see live.js). Missed hints cost nothing: every
 // (re)connect fetches the board again.
-import { del, errorText, postJSON } from "./api.js";
+import { errorText } from "./api.js";
+import { submit } from "./outbox.js";
 import { live } from "./live.js";
 import { speak } from "./speak.js";
 import { texts } from "./texts.js";
@@ -121,24 +122,21 @@ if (root) {
     const tile = event.target.closest("button.slot-tile");
     const tick = event.target.closest("[data-tick]");
     const remove = event.target.closest("[data-remove]");
-    try {
-      if (tile) {
-        speak(tile.dataset.name);
-        if (tile.getAttribute("aria-pressed") === "true") return;
-        const result = await postJSON("/api/plans/", { slot: Number(tile.dataset.slot) });
-        if (result.status === 409) say(texts.full, "failed");
-        else if (!result.ok) say(errorText(result.data), "failed");
-        else say("");
-      } else if (tick) {
-        await postJSON(`/api/plans/${tick.dataset.tick}/tick/`, { done: tick.dataset.done !== "true" });
-      } else if (remove) {
-        await del(`/api/plans/${remove.dataset.remove}/`);
-      } else {
-        return;
-      }
-    } catch {
-      say(texts.lost, "failed");
+    let result;
+    if (tile) {
+      speak(tile.dataset.name);
+      if (tile.getAttribute("aria-pressed") === "true") return;
+      result = await submit("/api/plans/", { slot: Number(tile.dataset.slot) });
+    } else if (tick) {
+      result = await submit(`/api/plans/${tick.dataset.tick}/tick/`, { done: tick.dataset.done !== "true" });
+    } else if (remove) {
+      result = await submit(`/api/plans/${remove.dataset.remove}/`, undefined, { method: "DELETE" });
+    } else {
+      return;
     }
+    if (result.state === "refused") say(result.status === 409 ? texts.full : errorText(result.data), "failed");
+    else if (result.state === "waiting") say(texts.queued, "saving");
+    else say("");
     refresh();
   });
 
