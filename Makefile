@@ -52,6 +52,7 @@ messages: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/photo.py
 	$(PY) bench/export.py
+	$(PY) bench/page_budget.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

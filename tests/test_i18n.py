@@ -38,3 +38,72 @@ def test_english_is_available(client, db):
 def test_the_language_choice_sticks(client, db):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "I am a pupil" in client.get("/").content.decode()
+
+
+# Words that never occur in a Dutch page unless an English string slipped through.
+ENGLISH = {"the", "and", "your", "you", "with", "this", "for", "there", "yet", "from",
+           "pupil", "pupils", "teacher", "lesson", "goals", "saved", "choose"}  # fmt: skip
+
+
+def visible_words(html: str) -> set[str]:
+    import re
+    from html import unescape
+
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    html = re.sub(r"<[^>]+>", " ", html)
+    return set(re.findall(r"[a-z]+", unescape(html).lower()))
+
+
+def _pages(w):
+    return {
+        "pupil": [
+            "/leerling/",
+            "/leerling/doelenboekje/",
+            f"/leerling/logboek/{w.lesson.pk}/",
+            "/leerling/planbord/",
+            "/leerling/fotos/",
+        ],
+        "teacher": [
+            "/leerkracht/",
+            f"/leerkracht/groep/{w.group.pk}/",
+            f"/leerkracht/les/{w.lesson.pk}/",
+            f"/leerkracht/groep/{w.group.pk}/doelen/",
+            f"/leerkracht/blok/{w.block.pk}/",
+            f"/leerkracht/leerling/{w.pupil.pk}/doelenboekje/",
+            f"/leerkracht/groep/{w.group.pk}/planbord/",
+            f"/leerkracht/leerling/{w.pupil.pk}/planbord/",
+            f"/leerkracht/planbord/{w.board.pk}/digibord/",
+            f"/leerkracht/groep/{w.group.pk}/kaarten/",
+            "/onderzoek/",
+            "/ontwerpteam/nieuw/",
+        ],
+        "school_admin": [
+            f"/leerkracht/leerling/{w.pupil.pk}/gegevens/",
+            "/onderzoek/studie/nieuw/",
+        ],
+        None: ["/", "/login/", "/klas/", f"/klas/{w.group.class_code}/"],
+    }
+
+
+@pytest.mark.parametrize("persona", ["pupil", "teacher", "school_admin", None])
+def test_no_english_on_a_dutch_page(world, client, persona):
+    """Every page a role sees, in Dutch, has no English words in its visible text (the
+    scripts' texts are checked through the catalogue: they are in ui_texts)."""
+    if persona is not None:
+        client.force_login(world.user(persona))
+    found = {}
+    for url in _pages(world)[persona]:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="nl")
+        assert response.status_code == 200, url
+        english = visible_words(response.content.decode()) & ENGLISH
+        if english:
+            found[url] = sorted(english)
+    assert found == {}
+
+
+def test_the_check_finds_english():
+    assert visible_words("<p>Choose your goals</p><script>the</script>") & ENGLISH == {
+        "choose",
+        "your",
+        "goals",
+    }
