@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels.
 
+HTTP request bodies over the limit are refused before they are read (config/limits.py).
 The WebSocket stack validates the Origin against ALLOWED_HOSTS and authenticates by the
 Django session; each consumer then checks that the user may see what it joins.
 """
@@ -17,10 +18,13 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from classroom.realtime.routing import websocket_urlpatterns  # noqa: E402
+from config.limits import BodyLimit, install_in_daphne  # noqa: E402
+
+install_in_daphne()
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodyLimit(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

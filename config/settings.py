@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.BusyDatabaseMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -143,7 +144,7 @@ SQLITE_OPTIONS = {
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy timeout
     # instead of one failing with "database is locked" when it upgrades its lock.
     "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
+    "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
 
@@ -257,6 +258,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 PUPIL_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+# Whole request bodies (config/limits.py): uploads as large as a photo and its form,
+# everything else a little over Django's own limit for form data.
+UPLOAD_MAX_BYTES = PUPIL_PHOTO_MAX_BYTES + 1024 * 1024
+REQUEST_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE + 512 * 1024
 
 # --- Research -----------------------------------------------------------------------
 

@@ -74,7 +74,7 @@ def test_the_default_database_is_sqlite_in_wal_mode_with_immediate_transactions(
     result = _run_settings({"LEERREGIE_DATA_DIR": str(tmp_path), "SECRET_KEY": "x" * 50}, code)
     assert result.returncode == 0, result.stderr
     # synchronous=NORMAL is 1.
-    assert result.stdout.split() == ["wal", "1", "IMMEDIATE", "20"]
+    assert result.stdout.split() == ["wal", "1", "IMMEDIATE", "20.0"]
 
 
 def test_postgres_urls_use_psycopg_with_a_pool_and_no_persistent_connections(tmp_path):

@@ -62,7 +62,8 @@ class Daphne:
     """A daphne process on the test database and media, on one loopback port. It can
     be stopped and started again on the same port (a server-side cut)."""
 
-    def __init__(self, log_dir: Path, media: Path, port: int | None = None):
+    def __init__(self, log_dir: Path, media: Path, port: int | None = None, env=None):
+        self.extra_env = dict(env or {})
         self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.media = media
@@ -75,6 +76,7 @@ class Daphne:
             "DATABASE_URL": _database_url_for_test_db(),
             "MEDIA_ROOT": str(self.media),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            **self.extra_env,
         }
         log = self.log_path.open("a")
         self.process = subprocess.Popen(
