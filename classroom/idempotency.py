@@ -48,11 +48,12 @@ def run(request, handler: Callable[[], Response]) -> Response:
         return handler()
     scope = f"{request.method} {request.path}"
     user = request.user
+    # A retry usually finds its answer here, without taking the write lock.
+    existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    if existing is not None:
+        return _replay(existing, scope)
     try:
         with transaction.atomic():
-            existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
-            if existing is not None:
-                return _replay(existing, scope)
             response = handler()
             if 200 <= response.status_code < 300:
                 IdempotencyRecord.objects.create(

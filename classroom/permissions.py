@@ -60,7 +60,9 @@ def actor_for(user) -> Actor:
     cached = getattr(user, "_leerregie_actor", None)
     if cached is not None:
         return cached
-    pupil = Pupil.objects.filter(user_id=user.pk).first()
+    pupil = Pupil.objects.select_related("group").filter(user_id=user.pk).first()
+    if pupil is not None:
+        pupil.user = user  # the same account: saves asking the database again
     staff, admin = set(), set()
     if pupil is None:
         for school_id, role in Membership.objects.filter(user_id=user.pk).values_list(

@@ -8,11 +8,14 @@
 
 import logging
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.db import OperationalError
 from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +40,9 @@ class TextGZipMiddleware(GZipMiddleware):
 BUSY_SIGNS = ("database is locked", "database table is locked", "could not obtain lock")
 
 
-class BusyDatabaseMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
+class BusyDatabaseMiddleware(MiddlewareMixin):
+    """Sync and async capable (MiddlewareMixin), so it never makes a request hop between
+    the event loop and a thread."""
 
     def process_exception(self, request, exception):
         if not isinstance(exception, OperationalError):
@@ -57,3 +57,34 @@ class BusyDatabaseMiddleware:
             response = render(request, "503.html", {"message": message}, status=503)
         response["Retry-After"] = "2"
         return response
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise, usable in an async middleware chain. WhiteNoise itself is sync-only:
+    under ASGI that makes every request hop from a thread to the event loop and back to a
+    thread before it reaches its view, and under load each hop waits for the busy loop.
+    Finding a static file is a dictionary lookup, so doing it on the loop costs nothing."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request):
+        if self.is_async:
+            return self.__acall__(request)
+        return super().__call__(request)
+
+    async def __acall__(self, request):
+        static_file = (
+            self.find_file(request.path_info)
+            if self.autorefresh
+            else self.files.get(request.path_info)
+        )
+        if static_file is not None:
+            return self.serve(static_file, request)
+        return await self.get_response(request)

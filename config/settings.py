@@ -105,7 +105,7 @@ MIDDLEWARE = [
     # First, so that it compresses every text response on its way out, static files too.
     "config.middleware.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.StaticFilesMiddleware",  # WhiteNoise, also in an async chain
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,6 +160,7 @@ if database_url := os.environ.get("DATABASE_URL"):
             }
         }
     elif _db["ENGINE"] == "django.db.backends.sqlite3":
+        _db["ENGINE"] = "config.sqlite"  # SQLite, writers queued in-process (config/sqlite)
         _db["OPTIONS"] = dict(SQLITE_OPTIONS)
         # Tests (and the browser tests' daphne) share one file-based test database.
         _db["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
@@ -167,7 +168,7 @@ else:
     # SQLite cannot create its file in a folder that does not exist yet.
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     _db = {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "config.sqlite",  # SQLite, writers queued in-process (config/sqlite)
         "NAME": DATA_DIR / "db.sqlite3",
         "OPTIONS": dict(SQLITE_OPTIONS),
         "TEST": {"NAME": os.environ.get("SQLITE_TEST_NAME") or None},

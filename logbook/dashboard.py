@@ -60,8 +60,29 @@ class LessonPosition:
 
 def _position(lesson: Lesson, pupil_ids, entries) -> LessonPosition:
     """Active pupils without an entry count as "no data" (personalisation-quadrant.md)."""
+    return _position_of(lesson, pupil_ids, {e.pupil_id: quadrant_record(e) for e in entries})
+
+
+def _light_records(lesson_id: int) -> dict[int, PupilRecord]:
+    """The quadrant's input for one lesson in two light queries (no model instances): the
+    dashboard's events are built after every change."""
+    goals: dict[int, set] = {}
+    for entry_id, goal_id in LogbookEntry.goals.through.objects.filter(
+        logbookentry__lesson_id=lesson_id
+    ).values_list("logbookentry_id", "goal_id"):
+        goals.setdefault(entry_id, set()).add(goal_id)
+    return {
+        pupil_id: PupilRecord(
+            decisions=dict(decided), goals=frozenset(goals.get(pk, ())), instruction=instruction
+        )
+        for pk, pupil_id, decided, instruction in LogbookEntry.objects.filter(
+            lesson_id=lesson_id
+        ).values_list("pk", "pupil_id", "decided_by", "instruction")
+    }
+
+
+def _position_of(lesson: Lesson, pupil_ids, by_pupil: dict) -> LessonPosition:
     openness = openness_of(lesson)
-    by_pupil = {e.pupil_id: quadrant_record(e) for e in entries}
     records = {pk: by_pupil.get(pk) for pk in pupil_ids}
     result = enacted(openness, records)
     with_data = [r for r in records.values() if r is not None]
@@ -246,8 +267,7 @@ def event(lesson_id: int, seq: int, pupil_id: int | None) -> dict:
     entry changed) and the lesson's summary, read after commit."""
     lesson = Lesson.objects.get(pk=lesson_id)
     pupil_ids = list(_active_pupils(lesson.group_id).values_list("pk", flat=True))
-    entries = list(_entries([lesson_id]))
-    position = _position(lesson, pupil_ids, entries)
+    position = _position_of(lesson, pupil_ids, _light_records(lesson_id))
     message = {
         "type": EVENT,
         "lesson": lesson_id,
@@ -257,7 +277,7 @@ def event(lesson_id: int, seq: int, pupil_id: int | None) -> dict:
         "summary": summary(lesson, position),
     }
     if pupil_id is not None:
-        pupil = Pupil.objects.get(pk=pupil_id)
-        entry = next((e for e in entries if e.pupil_id == pupil_id), None)
+        entry = _entries([lesson_id], Q(pupil_id=pupil_id)).select_related("pupil").first()
+        pupil = entry.pupil if entry is not None else Pupil.objects.get(pk=pupil_id)
         message["row"] = row(pupil, entry)
     return message

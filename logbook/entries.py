@@ -91,6 +91,14 @@ def _apply_fixed_defaults(entry: LogbookEntry) -> None:
     entry.save()
 
 
+def _locked_entry(pupil: Pupil, lesson: Lesson) -> LogbookEntry:
+    """The pupil's entry, locked for this transaction (made first if it is new)."""
+    entry = LogbookEntry.objects.select_for_update().filter(pupil=pupil, lesson=lesson).first()
+    if entry is None:
+        entry = LogbookEntry.objects.select_for_update().get(pk=entry_for(pupil, lesson).pk)
+    return entry
+
+
 def _set(entry: LogbookEntry, aspect: str, value, options: Offer | None) -> dict:
     """Apply one decision; `options` limits what is allowed (None: anything in the group).
     Returns a small context for the usage event (ids and codes, never free text)."""
@@ -129,7 +137,8 @@ def _set(entry: LogbookEntry, aspect: str, value, options: Offer | None) -> dict
         )
         if place_id not in allowed:
             raise ValidationError(_("You cannot choose that place in this lesson."))
-        entry.place = Place.objects.get(pk=place_id)
+        known = {p.pk: p for p in options.options} if options else {}
+        entry.place = known.get(place_id) or Place.objects.get(pk=place_id)
         return {"place": entry.place.name}
     if aspect == "partner":
         ids = _ids(value)
@@ -168,7 +177,7 @@ def choose(*, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
         raise ValidationError(_("This lesson is not running."))
     if lesson.openness(aspect) == Openness.FIXED:
         raise ValidationError(_("Your teacher decides this in this lesson."))
-    entry = LogbookEntry.objects.select_for_update().filter(pk=entry_for(pupil, lesson).pk).get()
+    entry = _locked_entry(pupil, lesson)
     if entry.decided_by.get(aspect) == TEACHER:
         raise ValidationError(_("Your teacher has chosen this for you."))
     context = _set(entry, aspect, value, offer(lesson, pupil, aspect))
@@ -196,7 +205,7 @@ def override(*, teacher, pupil: Pupil, lesson: Lesson, aspect: str, value) -> Lo
         raise ValidationError(_("Unknown choice."))
     if lesson.group_id != pupil.group_id:
         raise ValidationError(_("This lesson is not in this pupil's group."))
-    entry = LogbookEntry.objects.select_for_update().filter(pk=entry_for(pupil, lesson).pk).get()
+    entry = _locked_entry(pupil, lesson)
     context = _set(entry, aspect, value, None)
     entry.decided_by = {**entry.decided_by, aspect: TEACHER}
     entry.save()
@@ -224,7 +233,7 @@ def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str,
         raise ValidationError(_("This lesson has not started yet."))
     if mood not in Mood.values:
         raise ValidationError(_("Tap how it went."))
-    entry = LogbookEntry.objects.select_for_update().filter(pk=entry_for(pupil, lesson).pk).get()
+    entry = _locked_entry(pupil, lesson)
     chosen = {g.pk: g for g in entry.goals.all()}
     if not set(levels) <= set(chosen):
         raise ValidationError(_("You can only mark the goals you chose."))

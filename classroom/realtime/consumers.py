@@ -46,6 +46,14 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
         if self.group_name:
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
 
+    async def forward(self, event):
+        """The event as the client receives it: its JSON text, encoded once by the sender
+        (classroom.realtime.publish.encoded)."""
+        if "text" in event:
+            await self.send(text_data=event["text"])
+        else:
+            await self.send_json(event)
+
 
 class BoardConsumer(GroupConsumer):
     """`ws/planbord/<board>/`: tells every screen of a planbord when it changed."""
@@ -82,7 +90,7 @@ class LessonConsumer(GroupConsumer):
         return lesson_group(pk)
 
     async def lesson_changed(self, event):
-        await self.send_json(event)
+        await self.forward(event)
 
 
 class ClassConsumer(GroupConsumer):
@@ -99,4 +107,4 @@ class ClassConsumer(GroupConsumer):
         return class_group(pk)
 
     async def lessons_changed(self, event):
-        await self.send_json(event)
+        await self.forward(event)

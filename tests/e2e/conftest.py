@@ -50,7 +50,7 @@ def _free_port() -> int:
 
 def _database_url_for_test_db() -> str:
     db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
+    if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
     auth = quote(db["USER"] or "")
     if db.get("PASSWORD"):

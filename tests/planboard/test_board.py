@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, close_old_connections, transaction
 
 from classroom import actions as classroom_actions
+from classroom.realtime.publish import encoded
 from planboard import actions
 from planboard.models import Plan, Slot
 from research.models import UsageEvent
@@ -159,11 +160,9 @@ def test_screens_are_told_after_commit_and_never_after_a_rollback(
     sent, message = async_to_sync(listen_while_planning)()
     world.board.refresh_from_db()
     assert sent == 1
-    assert message == {
-        "type": "board.changed",
-        "board": world.board.pk,
-        "version": world.board.version,
-    }
+    assert message == encoded(
+        {"type": "board.changed", "board": world.board.pk, "version": world.board.version}
+    )
 
     with (
         django_capture_on_commit_callbacks(execute=False) as callbacks,
