@@ -109,8 +109,25 @@ def pupil_position(
     openness: Mapping[str, str], record: PupilRecord, records: list[PupilRecord]
 ) -> tuple[float, float]:
     """One pupil's own regie, and 1 - the share of the class with the same combination."""
-    same = sum(1 for r in records if r.combination == record.combination)
-    return _pupil_weight(openness, record) / len(ASPECTS), 1 - same / len(records)
+    return pupil_positions(openness, {None: record}, records)[None]
+
+
+def pupil_positions(
+    openness: Mapping[str, str],
+    mine: Mapping[Hashable, PupilRecord],
+    records: list[PupilRecord],
+) -> dict[Hashable, tuple[float, float]]:
+    """`pupil_position` for each record in `mine`, counting the class's combinations once
+    (a dashboard event computes all thirty after every change)."""
+    counts = Counter(r.combination for r in records)
+    total = len(records)
+    return {
+        key: (
+            _pupil_weight(openness, record) / len(ASPECTS),
+            1 - counts[record.combination] / total,
+        )
+        for key, record in mine.items()
+    }
 
 
 def quadrant_name(regie: float, belang: float) -> str:

@@ -28,7 +28,7 @@ from classroom.quadrant import (
     intended_belang,
     intended_regie,
     openness_of,
-    pupil_position,
+    pupil_positions,
     quadrant_name,
 )
 from goals.booklet import current_block
@@ -95,11 +95,9 @@ def _position_of(lesson: Lesson, pupil_ids, by_pupil: dict) -> LessonPosition:
         quadrant_enacted=(
             quadrant_name(result.regie, result.belang) if result.belang is not None else None
         ),
-        pupils={
-            pk: pupil_position(openness, record, with_data)
-            for pk, record in records.items()
-            if record is not None
-        },
+        pupils=pupil_positions(
+            openness, {pk: r for pk, r in records.items() if r is not None}, with_data
+        ),
     )
 
 

@@ -96,6 +96,7 @@ def _locked_entry(pupil: Pupil, lesson: Lesson) -> LogbookEntry:
     entry = LogbookEntry.objects.select_for_update().filter(pupil=pupil, lesson=lesson).first()
     if entry is None:
         entry = LogbookEntry.objects.select_for_update().get(pk=entry_for(pupil, lesson).pk)
+    entry.pupil, entry.lesson = pupil, lesson  # already loaded: no query to fetch them again
     return entry
 
 

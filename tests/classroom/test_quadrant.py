@@ -11,6 +11,7 @@ from classroom.quadrant import (
     intended_belang,
     intended_regie,
     pupil_position,
+    pupil_positions,
     quadrant_name,
 )
 
@@ -102,3 +103,15 @@ def test_per_pupil_position():
     regie, belang = pupil_position(openness(goal="free"), a, [a, b, c])
     assert regie == pytest.approx(0.2)
     assert belang == pytest.approx(1 - 2 / 3)
+
+
+def test_every_pupils_position_at_once_matches_one_at_a_time():
+    a = PupilRecord({"goal": PUPIL, "place": PUPIL}, frozenset({"g1"}), True)
+    b = PupilRecord({}, frozenset({"g1"}), True)
+    c = PupilRecord({"partner": PUPIL}, frozenset({"g2"}), False)
+    class_ = [a, b, c, b]
+    together = pupil_positions(openness(goal="free"), dict(enumerate(class_)), class_)
+    assert together == {
+        i: pupil_position(openness(goal="free"), r, class_) for i, r in enumerate(class_)
+    }
+    assert together[1] == (0.0, pytest.approx(1 - 3 / 4))
