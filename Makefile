@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(PY) bench/photo.py
 	$(PY) bench/export.py
 	$(PY) bench/page_budget.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -19,20 +19,35 @@ from classroom.permissions import ANONYMOUS, Actor, GroupScopedRules, actor_for,
 from .models import Consent, Intervention, InterventionLesson, Observation, Study
 
 
-class StudyRules:
+class _TeamRules:
+    """A study (its researchers) or an intervention (its design team): read by its people,
+    the school's admins and the teachers of its groups; never by pupils."""
+
+    model: type[Model]
+    people: str  # the many-to-many field of users who belong to it
+
     def read_q(self, actor: Actor) -> Q:
         if actor.is_superuser:
             return Q()
         if actor.pupil is not None:
             return Q(pk__in=[])
         return (
-            Q(researchers=actor.user_id)
+            Q(**{self.people: actor.user_id})
             | Q(school_id__in=actor.admin_school_ids)
             | Q(groups__in=actor.managed_group_ids)
         )
 
-    def can_read(self, actor: Actor, obj: Study) -> bool:
-        return Study.objects.filter(self.read_q(actor), pk=obj.pk).exists()
+    def can_read(self, actor: Actor, obj) -> bool:
+        return self.model.objects.filter(self.read_q(actor), pk=obj.pk).exists()
+
+    def admin_or_one_of_its_people(self, actor: Actor, obj) -> bool:
+        if actor.is_superuser or obj.school_id in actor.admin_school_ids:
+            return True
+        return actor.pupil is None and getattr(obj, self.people).filter(pk=actor.user_id).exists()
+
+
+class StudyRules(_TeamRules):
+    model, people = Study, "researchers"
 
     def can_change(self, actor: Actor, obj: Study) -> bool:
         return actor.is_superuser or obj.school_id in actor.admin_school_ids
@@ -41,30 +56,14 @@ class StudyRules:
         return actor.is_superuser or parent.pk in actor.admin_school_ids
 
     def can_export(self, actor: Actor, obj: Study) -> bool:
-        if actor.is_superuser or obj.school_id in actor.admin_school_ids:
-            return True
-        return actor.pupil is None and obj.researchers.filter(pk=actor.user_id).exists()
+        return self.admin_or_one_of_its_people(actor, obj)
 
 
-class InterventionRules:
-    def read_q(self, actor: Actor) -> Q:
-        if actor.is_superuser:
-            return Q()
-        if actor.pupil is not None:
-            return Q(pk__in=[])
-        return (
-            Q(members=actor.user_id)
-            | Q(school_id__in=actor.admin_school_ids)
-            | Q(groups__in=actor.managed_group_ids)
-        )
-
-    def can_read(self, actor: Actor, obj: Intervention) -> bool:
-        return Intervention.objects.filter(self.read_q(actor), pk=obj.pk).exists()
+class InterventionRules(_TeamRules):
+    model, people = Intervention, "members"
 
     def can_change(self, actor: Actor, obj: Intervention) -> bool:
-        if actor.is_superuser or obj.school_id in actor.admin_school_ids:
-            return True
-        return actor.pupil is None and obj.members.filter(pk=actor.user_id).exists()
+        return self.admin_or_one_of_its_people(actor, obj)
 
     def can_create(self, actor: Actor, parent) -> bool:
         """Any staff member of the school may start a design team's intervention."""

@@ -234,3 +234,50 @@ def _fast_test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Real hashing costs ~0.25 s a password; the matrix builds hundreds of worlds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pages_by_role(w) -> dict[str, list[str]]:
+    """Every page each role can open in `w`: the accessibility and the translation checks
+    walk the same list. A world with a study and an intervention adds the research pages
+    and the researcher."""
+    pages = {
+        "anonymous": [
+            "/",
+            "/login/",
+            "/klas/",
+            f"/klas/{w.group.class_code}/",
+            f"/klas/{w.group.class_code}/{w.pupil.login_token}/",
+        ],
+        "pupil": [
+            "/leerling/",
+            "/leerling/doelenboekje/",
+            f"/leerling/logboek/{w.lesson.pk}/",
+            "/leerling/planbord/",
+            "/leerling/fotos/",
+        ],
+        "teacher": [
+            "/leerkracht/",
+            f"/leerkracht/groep/{w.group.pk}/",
+            f"/leerkracht/les/{w.lesson.pk}/",
+            f"/leerkracht/groep/{w.group.pk}/doelen/",
+            f"/leerkracht/blok/{w.block.pk}/",
+            f"/leerkracht/leerling/{w.pupil.pk}/doelenboekje/",
+            f"/leerkracht/groep/{w.group.pk}/planbord/",
+            f"/leerkracht/leerling/{w.pupil.pk}/planbord/",
+            f"/leerkracht/planbord/{w.board.pk}/digibord/",
+            f"/leerkracht/groep/{w.group.pk}/kaarten/",
+            "/onderzoek/",
+            "/ontwerpteam/nieuw/",
+        ],
+        "school_admin": [
+            f"/leerkracht/leerling/{w.pupil.pk}/gegevens/",
+            "/onderzoek/studie/nieuw/",
+        ],
+    }
+    if getattr(w, "study", None) is not None:
+        pages["teacher"] += [f"/onderzoek/studie/{w.study.pk}/"]
+        pages["school_admin"] += [f"/onderzoek/studie/{w.study.pk}/bewerken/"]
+        pages["researcher"] = ["/onderzoek/", f"/onderzoek/studie/{w.study.pk}/"]
+    if getattr(w, "intervention", None) is not None:
+        pages["teacher"] += [f"/ontwerpteam/{w.intervention.pk}/"]
+    return pages

@@ -12,7 +12,7 @@ from django.test import Client
 from classroom import actions
 from research import actions as research_actions
 from research.models import Dataset, Phase
-from tests.conftest import build_world
+from tests.conftest import build_world, pages_by_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,47 +84,6 @@ def violations(page) -> list[str]:
     return result
 
 
-def pages(w):
-    return {
-        "anonymous": [
-            "/",
-            "/login/",
-            "/klas/",
-            f"/klas/{w.group.class_code}/",
-            f"/klas/{w.group.class_code}/{w.pupil.login_token}/",
-        ],
-        "pupil": [
-            "/leerling/",
-            "/leerling/doelenboekje/",
-            f"/leerling/logboek/{w.lesson.pk}/",
-            "/leerling/planbord/",
-            "/leerling/fotos/",
-        ],
-        "teacher": [
-            "/leerkracht/",
-            f"/leerkracht/groep/{w.group.pk}/",
-            f"/leerkracht/les/{w.lesson.pk}/",
-            f"/leerkracht/groep/{w.group.pk}/doelen/",
-            f"/leerkracht/blok/{w.block.pk}/",
-            f"/leerkracht/leerling/{w.pupil.pk}/doelenboekje/",
-            f"/leerkracht/groep/{w.group.pk}/planbord/",
-            f"/leerkracht/leerling/{w.pupil.pk}/planbord/",
-            f"/leerkracht/planbord/{w.board.pk}/digibord/",
-            f"/leerkracht/groep/{w.group.pk}/kaarten/",
-            "/onderzoek/",
-            f"/onderzoek/studie/{w.study.pk}/",
-            f"/ontwerpteam/{w.intervention.pk}/",
-            "/ontwerpteam/nieuw/",
-        ],
-        "school_admin": [
-            f"/leerkracht/leerling/{w.pupil.pk}/gegevens/",
-            "/onderzoek/studie/nieuw/",
-            f"/onderzoek/studie/{w.study.pk}/bewerken/",
-        ],
-        "researcher": ["/onderzoek/", f"/onderzoek/studie/{w.study.pk}/"],
-    }
-
-
 @pytest.mark.parametrize("role", ["anonymous", "pupil", "teacher", "school_admin", "researcher"])
 def test_every_page_passes_axe(world, new_context, server, role):
     user = None if role == "anonymous" else world.user(role) if role != "researcher" else None
@@ -133,7 +92,7 @@ def test_every_page_passes_axe(world, new_context, server, role):
     context = signed_in(new_context, server, user, touch=role == "pupil")
     page = context.new_page()
     found = {}
-    for url in pages(world)[role]:
+    for url in pages_by_role(world)[role]:
         response = page.goto(url)
         assert response.status == 200, url
         page.wait_for_load_state("networkidle")

@@ -4,12 +4,10 @@ reload, and after the server was cut and came back, what happened meanwhile is t
 import pytest
 from playwright.sync_api import expect
 
-from classroom import actions
 from classroom.realtime import publish
 from logbook import entries
 from logbook.models import LogbookEntry
-from tests.conftest import build_world
-from tests.e2e.test_logbook import log_in_teacher, tap_and_wait
+from tests.e2e.test_logbook import fractions_world, log_in_teacher, tap_and_wait
 from tests.e2e.test_login_flows import log_in_as_noor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,18 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def world(transactional_db):
-    world = build_world()
-    world.fractions = actions.create_lesson(
-        group=world.group,
-        title="Breuken oefenen",
-        subject="rekenen",
-        goal_openness="choice",
-        instruction_openness="free",
-        partner_openness="choice",
-        place_openness="free",
-    )
-    actions.set_lesson_options(world.fractions, goals=list(world.block.goals.all()))
-    return world
+    return fractions_world()
 
 
 def card(page, name):

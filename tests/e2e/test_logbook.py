@@ -17,8 +17,9 @@ from tests.images import jpeg_bytes
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def world(transactional_db):
+def fractions_world():
+    """The shared world plus a lesson in which pupils choose goal, instruction, partner
+    and place."""
     world = build_world()
     world.fractions = actions.create_lesson(
         group=world.group,
@@ -31,6 +32,11 @@ def world(transactional_db):
     )
     actions.set_lesson_options(world.fractions, goals=list(world.block.goals.all()))
     return world
+
+
+@pytest.fixture
+def world(transactional_db):
+    return fractions_world()
 
 
 def log_in_teacher(page):
