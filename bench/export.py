@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -176,6 +175,9 @@ def measure(kind: str, study_id: int) -> dict:
 
 
 def main() -> None:
+    sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
+    from bench.about import this_machine
+
     if len(sys.argv) == 4 and sys.argv[1] == "--run":
         setup_django(os.environ["LEERREGIE_DATA_DIR"])
         print(json.dumps(measure(sys.argv[2], int(sys.argv[3]))))
@@ -238,12 +240,7 @@ def main() -> None:
         "database": connection.vendor,
         "targets": {"rss_growth_mb": "< 100", "throughput_ratio": ">= 0.5"},
         "runs": RUNS,
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-        },
+        "machine": this_machine(),
         "versions": {"django": django.get_version()},
     }
     out = ROOT / "bench" / "results" / "export.json"

@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import platform
 import shutil
 import socket
 import subprocess
@@ -85,17 +84,15 @@ def rss_mb(pid: int) -> float:
 
 
 def machine() -> dict:
+    sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
     from importlib.metadata import version
 
     import django
 
+    from bench.about import this_machine
+
     return {
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-        },
+        "machine": this_machine(),
         "versions": {
             "django": django.get_version(),
             "channels": version("channels"),

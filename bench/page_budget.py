@@ -16,7 +16,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import platform
 import socket
 import statistics
 import subprocess
@@ -140,6 +139,9 @@ def measure(browser, url: str, session: str | None, host: str) -> dict:
 
 
 def main() -> None:
+    sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
+    from bench.about import this_machine
+
     data_dir = tempfile.mkdtemp(prefix="leerregie-budget-")
     plan = setup(data_dir)
     port = free_port()
@@ -230,12 +232,7 @@ def main() -> None:
             r["bytes_compressed"] <= BUDGET_BYTES and r["lcp_ms"] < BUDGET_LCP_MS for r in results
         ),
         "runs": RUNS,
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-        },
+        "machine": this_machine(),
         "versions": {
             "django": django.get_version(),
             "playwright": version("playwright"),
