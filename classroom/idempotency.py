@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -23,6 +25,9 @@ from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
+# Longer than any outbox waits in practice (a Chromebook closed over the summer holiday
+# is six weeks); a retry after that is stored again.
+KEEP_DAYS = 90
 
 
 def _key(request) -> uuid.UUID | None:
@@ -76,3 +81,11 @@ def idempotent(view_method):
         return run(request, lambda: view_method(self, request, *args, **kwargs))
 
     return wrapper
+
+
+def purge(days: int = KEEP_DAYS) -> int:
+    """Forget stored answers older than `days`: they hold pupils' entries, and a retry
+    that late no longer comes. Returns how many were removed."""
+    cutoff = timezone.now() - timedelta(days=days)
+    removed, _per_model = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return removed

@@ -129,3 +129,36 @@ def test_simultaneous_requests_with_one_key_store_one_mark(settings):
     assert len({r.json()["id"] for r in responses}) == 1
     assert SelfAssessment.objects.count() == before + 1
     assert UsageEvent.objects.filter(verb="self_assessed", context__level=4).count() == 1
+
+
+def test_old_stored_answers_are_purged_and_recent_ones_still_replay(world, client):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from classroom.models import IdempotencyRecord
+
+    client.force_login(world.pupil.user)
+    old_key, recent_key = str(uuid.uuid4()), str(uuid.uuid4())
+    post(client, "/api/self-assessments/", {"goal": world.goal.pk, "level": 2}, old_key)
+    post(client, "/api/self-assessments/", {"goal": world.goal.pk, "level": 3}, recent_key)
+    IdempotencyRecord.objects.filter(key=old_key).update(
+        created_at=timezone.now() - timedelta(days=91)
+    )
+    out = StringIO()
+    call_command("purge_idempotency_keys", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == [uuid.UUID(recent_key)]
+    # The recent retry is still answered from the store; nothing is written twice.
+    again = post(client, "/api/self-assessments/", {"goal": world.goal.pk, "level": 3}, recent_key)
+    assert again["Idempotent-Replayed"] == "true"
+    assert SelfAssessment.objects.filter(pupil=world.pupil, level=3).count() == 1
+
+
+def test_purging_needs_at_least_a_day(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("purge_idempotency_keys", days=0)
