@@ -266,6 +266,15 @@ class Clients:
             await asyncio.sleep(pause)
         await asyncio.gather(*starters)
 
+    async def connect_pupils(self, url, pupils, spread_s) -> None:
+        """Each pupil on their class's socket (`url` + group), logged in by their session."""
+        await self.connect(
+            [url + f"{p['group']}/" for p in pupils],
+            [p["group"] for p in pupils],
+            headers=[{"Cookie": f"sessionid={p['session']}"} for p in pupils],
+            spread_s=spread_s,
+        )
+
     async def wait_for(self, round_, expected, timeout=10.0) -> list:
         deadline = time.monotonic() + timeout
         while len(self.received.get(round_, [])) < expected and time.monotonic() < deadline:
@@ -362,12 +371,7 @@ async def bench_sockets(services: Services, plan: dict) -> tuple[dict, dict, dic
     pupils = plan["pupils"]
     url = f"ws://127.0.0.1:{services.port}/ws/klas/"
     ours = Clients()
-    await ours.connect(
-        [url + f"{p['group']}/" for p in pupils],
-        [p["group"] for p in pupils],
-        headers=[{"Cookie": f"sessionid={p['session']}"} for p in pupils],
-        spread_s=10.0,
-    )
+    await ours.connect_pupils(url, pupils, spread_s=10.0)
     bell = {
         "handshakes": len(pupils),
         "failed": ours.failed,
@@ -580,12 +584,7 @@ async def bench_memory(services: Services, plan: dict) -> dict:
     for n in range(1000):
         await cycle(pupils[n % len(pupils)])
     listeners = Clients()
-    await listeners.connect(
-        [url + f"{p['group']}/" for p in pupils],
-        [p["group"] for p in pupils],
-        headers=[{"Cookie": f"sessionid={p['session']}"} for p in pupils],
-        spread_s=2.0,
-    )
+    await listeners.connect_pupils(url, pupils, spread_s=2.0)
     groups = sorted({p["group"] for p in pupils})
     for n in range(10_000):
         event = {"type": "lessons.changed", "lesson": 0, "running": True, "round": 10_000_000 + n}

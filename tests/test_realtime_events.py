@@ -180,6 +180,33 @@ def test_a_pupils_change_carries_their_line_and_the_lessons_summary(
     assert "evaluation_text" not in message["row"]["entry"]
 
 
+def test_an_event_says_what_the_snapshot_says(world, layer, django_capture_on_commit_callbacks):
+    """Events are built by a lighter path than the snapshot; a dashboard that applies
+    them must end where a reload would."""
+    from logbook import dashboard
+
+    with django_capture_on_commit_callbacks(execute=True):
+        entries.choose(pupil=world.pupil, lesson=world.lesson, aspect="place", value=world.place.pk)
+        entries.choose(
+            pupil=world.pupil, lesson=world.lesson, aspect="instruction", value={"wanted": True}
+        )
+        entries.override(
+            teacher=world.teacher,
+            pupil=world.classmate,
+            lesson=world.lesson,
+            aspect="goal",
+            value=[world.goal.pk],
+        )
+    last = [m for _g, m in layer.sent if m["type"] == "lesson.changed"][-1]
+    snapshot = dashboard.snapshot(world.lesson)
+    assert last["seq"] == snapshot["seq"]
+    assert last["summary"] == snapshot["summary"]
+    assert last["summary"]["quadrant"]["enacted"]["pupils_with_data"] == 2
+    (daans_line,) = [r for r in snapshot["pupils"] if r["pupil"] == world.classmate.pk]
+    assert last["row"] == daans_line
+    assert daans_line["entry"]["goals"] == [{"id": world.goal.pk, "code": world.goal.code}]
+
+
 def test_a_change_to_the_lesson_itself_carries_no_line(
     world, layer, django_capture_on_commit_callbacks
 ):
