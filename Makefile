@@ -36,6 +36,7 @@ browser:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
 
 suite: $(STAMP)

@@ -10,7 +10,7 @@ Runs alternate bare / ours, three each; the medians are reported.
 
 "bare": `SELECT time, verb, actor_id, pupil_id, group_id, lesson_id, object_type, context
 FROM research_usageevent` through the database cursor straight into csv.writer.
-"ours": `research.export.Export(study).csv("events")`: consent and period filters,
+"ours": `research.exports.Export(study).csv("events")`: consent and period filters,
 pseudonyms, coarsened dates, the context filtered to its exported keys.
 """
 
@@ -72,8 +72,8 @@ def fill(study_id_file: Path) -> None:
     from django.utils import timezone
 
     from classroom import actions
+    from classroom.models import UsageEvent
     from research import actions as research_actions
-    from research.models import UsageEvent
 
     school = actions.create_school(name="Benchschool")
     teacher = actions.create_staff_user(school=school, username="bench.teacher", password="x" * 12)
@@ -137,8 +137,9 @@ def measure(kind: str, study_id: int) -> dict:
 
     from django.db import connection
 
-    from research.export import Export
-    from research.models import Study, UsageEvent
+    from classroom.models import UsageEvent
+    from research.exports import Export
+    from research.models import Study
 
     sink = Sink()
     rows = 0

@@ -5,8 +5,8 @@ from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from classroom.models import UsageEvent
 from config.urls import urlpatterns as real
-from research.models import UsageEvent
 
 
 @csrf_exempt

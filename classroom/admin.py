@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import actions, permissions
-from .models import Group, Lesson, Membership, Place, Pupil, School
+from .models import Group, Lesson, Membership, Place, Pupil, School, UsageEvent
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -26,7 +26,7 @@ class ScopedAdmin(admin.ModelAdmin):
         return permissions.readable(request.user, super().get_queryset(request))
 
     def has_module_permission(self, request):
-        return permissions.actor_for(request.user).is_staff_member and request.user.is_staff
+        return permissions.is_staff_member(request.user) and request.user.is_staff
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
@@ -39,10 +39,11 @@ class ScopedAdmin(admin.ModelAdmin):
         return permissions.can_change(request.user, obj)
 
     def has_add_permission(self, request):
-        # Adding needs a group the user manages; which group is checked again on save.
-        actor = permissions.actor_for(request.user)
-        return self.has_module_permission(request) and (
-            actor.is_superuser or bool(actor.managed_group_ids)
+        # Adding needs a parent (a group, a school) the user may create in; which one is
+        # checked again on save.
+        parent_model = self.model._meta.get_field(self.parent_field).remote_field.model
+        return self.has_module_permission(request) and permissions.may_create_somewhere(
+            request.user, self.model, parent_model.objects.all()
         )
 
     def has_delete_permission(self, request, obj=None):
@@ -71,7 +72,7 @@ class SchoolAdmin(ScopedAdmin):
     parent_field = None
 
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return permissions.can_create(request.user, School, None)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -86,14 +87,11 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "school"]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(school_id__in=permissions.actor_for(request.user).admin_school_ids)
+        return permissions.readable(request.user, super().get_queryset(request))
 
     def _admin(self, request):
-        return request.user.is_staff and (
-            request.user.is_superuser or permissions.actor_for(request.user).admin_school_ids
+        return request.user.is_staff and permissions.may_create_somewhere(
+            request.user, Membership, School.objects.all()
         )
 
     def has_module_permission(self, request):
@@ -108,12 +106,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "school":
-            kwargs["queryset"] = (
-                permissions.readable(request.user, School.objects.all()).filter(
-                    pk__in=permissions.actor_for(request.user).admin_school_ids
-                )
-                if not request.user.is_superuser
-                else School.objects.all()
+            kwargs["queryset"] = permissions.creatable_in(
+                request.user, Membership, School.objects.all()
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -161,12 +155,6 @@ class GroupAdmin(ScopedAdmin):
     parent_field = "school"
     inlines = [PlaceInline]
 
-    def has_add_permission(self, request):
-        actor = permissions.actor_for(request.user)
-        return self.has_module_permission(request) and (
-            actor.is_superuser or bool(actor.admin_school_ids)
-        )
-
     actions = ["new_class_code"]
 
     def create(self, request, parent, data):
@@ -198,7 +186,7 @@ class GroupAdmin(ScopedAdmin):
     @admin.action(description=_("New class code"))
     def new_class_code(self, request, queryset):
         for group in queryset:
-            if permissions.can_change(request.user, group):
+            if permissions.can(request.user, "new_class_code", group):
                 actions.regenerate_class_code(group)
 
 
@@ -247,13 +235,13 @@ class PupilAdmin(ScopedAdmin):
     @admin.action(description=_("New picture code"))
     def new_picture_codes(self, request, queryset):
         for pupil in queryset:
-            if permissions.can_change(request.user, pupil):
+            if permissions.can(request.user, "new_picture_code", pupil):
                 actions.reset_picture_code(pupil)
 
     @admin.action(description=_("Unlock"))
     def unlock(self, request, queryset):
         for pupil in queryset:
-            if permissions.can_change(request.user, pupil):
+            if permissions.can(request.user, "unlock", pupil):
                 actions.unlock_pupil(pupil)
 
 
@@ -296,4 +284,27 @@ class LessonAdmin(ScopedAdmin):
 
     def update(self, request, obj, data):
         fields = {k: v for k, v in data.items() if k in actions.LESSON_FIELDS}
-        actions.update_lesson(Lesson.objects.get(pk=obj.pk), **fields)
+        actions.configure_lesson(Lesson.objects.get(pk=obj.pk), **fields)
+
+
+@admin.register(UsageEvent)
+class UsageEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only. Only the installation's superuser sees it."""
+
+    list_display = ["time", "verb", "object_type", "object_id", "group"]
+    list_filter = ["verb"]
+
+    def has_module_permission(self, request):
+        return permissions.is_superuser(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_superuser(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

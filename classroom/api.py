@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -17,7 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import actions
 from .models import ASPECTS, Group, Lesson, Place, Pupil, School
-from .permissions import ScopedQuerysetMixin, actor_for, can_create
+from .permissions import ScopedQuerysetMixin, describe, is_pupil, readable
 
 
 def exception_handler(exc, context):
@@ -27,11 +26,23 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-def run_action(func, *args, **kwargs):
-    try:
-        return func(*args, **kwargs)
-    except DjangoValidationError as exc:
-        raise DRFValidationError({"detail": exc.messages}) from exc
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="A client-made UUID; a retry with the same key returns the first answer.",
+)
+
+
+class ReadableField(serializers.PrimaryKeyRelatedField):
+    """A primary key the requesting user may read; anything else is "does not exist".
+    Every app's serializers use it for the objects a request names."""
+
+    model = None
+
+    def get_queryset(self):
+        return readable(self.context["request"].user, self.model.objects.all())
 
 
 # --- Serializers --------------------------------------------------------------------
@@ -121,6 +132,8 @@ class LessonSerializer(serializers.ModelSerializer):
             "ended_at",
         ]
         read_only_fields = ["started_at", "ended_at"]
+        # Declared from the goals side (Goal.lessons); optional like place_options.
+        extra_kwargs = {"goal_options": {"required": False}}
 
 
 class MeSerializer(serializers.Serializer):
@@ -138,7 +151,8 @@ class ActionViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
     """A viewset whose writes go through actions.
 
     `parent_field` names the validated field that holds the group (or school) a new
-    object is created in; creating requires the model's `can_create` on it.
+    object is created in and that never changes; `DeclaredPermission` asks the model's
+    `create` rule about it (it is the viewset's `create_parent`).
     """
 
     parent_field = "group"
@@ -146,14 +160,14 @@ class ActionViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
     update_action = None
     delete_action = None
 
+    @property
+    def create_parent(self) -> str:
+        return self.parent_field
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         parent = data.pop(self.parent_field)
-        if not can_create(self.request.user, self.queryset.model, parent):
-            raise PermissionDenied
-        serializer.instance = run_action(
-            type(self).create_action, **{self.parent_field: parent}, **data
-        )
+        serializer.instance = type(self).create_action(**{self.parent_field: parent}, **data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
@@ -162,12 +176,12 @@ class ActionViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
         ):
             raise DRFValidationError({self.parent_field: [_("This cannot be changed.")]})
         data.pop(self.parent_field, None)
-        serializer.instance = run_action(type(self).update_action, serializer.instance, **data)
+        serializer.instance = type(self).update_action(serializer.instance, **data)
 
     def perform_destroy(self, instance):
         if type(self).delete_action is None:
             raise PermissionDenied
-        run_action(type(self).delete_action, instance)
+        type(self).delete_action(instance)
 
 
 class SchoolViewSet(
@@ -181,8 +195,8 @@ class SchoolViewSet(
     serializer_class = SchoolSerializer
 
     def perform_update(self, serializer):
-        serializer.instance = run_action(
-            actions.update_school, serializer.instance, **serializer.validated_data
+        serializer.instance = actions.update_school(
+            serializer.instance, **serializer.validated_data
         )
 
 
@@ -193,6 +207,7 @@ class GroupViewSet(ActionViewSet):
     create_action = actions.create_group
     update_action = actions.update_group
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    operations = {"new_class_code": "new_class_code"}
 
     @extend_schema(request=None, responses=GroupSerializer)
     @action(detail=True, methods=["post"], url_path="new-class-code")
@@ -211,9 +226,10 @@ class PupilViewSet(ActionViewSet):
     # Deleting a pupil is erasure of a child's data: that is the research app's job,
     # with its own checks. Teachers deactivate instead.
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    operations = {"new_picture_code": "new_picture_code", "unlock": "unlock"}
 
     def get_serializer_class(self):
-        if actor_for(self.request.user).pupil is not None:
+        if is_pupil(self.request.user):
             return PupilSelfSerializer
         return PupilSerializer
 
@@ -246,38 +262,38 @@ class LessonViewSet(ActionViewSet):
     queryset = Lesson.objects.prefetch_related("goal_options", "place_options")
     serializer_class = LessonSerializer
     create_action = actions.create_lesson
-    update_action = actions.update_lesson
+    update_action = actions.configure_lesson
     delete_action = actions.delete_lesson
+    operations = {"start": "run", "end": "run"}
+    # The serializer's option fields, by the names configure_lesson takes them.
+    OPTIONS = {"goal_options": "goals", "place_options": "places"}
 
-    @staticmethod
-    def _options(serializer):
+    def _as_settings(self, serializer):
         data = serializer.validated_data
-        return {"goals": data.pop("goal_options", None), "places": data.pop("place_options", None)}
+        for field, option in self.OPTIONS.items():
+            if field in data:
+                data[option] = data.pop(field)
 
     def perform_create(self, serializer):
-        options = self._options(serializer)
-        with transaction.atomic():
-            super().perform_create(serializer)
-            run_action(actions.set_lesson_options, serializer.instance, **options)
+        self._as_settings(serializer)
+        super().perform_create(serializer)
 
     def perform_update(self, serializer):
-        options = self._options(serializer)
-        with transaction.atomic():
-            super().perform_update(serializer)
-            run_action(actions.set_lesson_options, serializer.instance, **options)
+        self._as_settings(serializer)
+        super().perform_update(serializer)
 
     @extend_schema(request=None, responses=LessonSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         """Start the lesson: pupils can fill in their logbook."""
-        lesson = run_action(actions.start_lesson, self.get_object(), teacher=request.user)
+        lesson = actions.start_lesson(self.get_object(), teacher=request.user)
         return Response(LessonSerializer(lesson).data)
 
     @extend_schema(request=None, responses=LessonSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         """End the lesson: choices close, evaluations stay open."""
-        lesson = run_action(actions.end_lesson, self.get_object(), teacher=request.user)
+        lesson = actions.end_lesson(self.get_object(), teacher=request.user)
         return Response(LessonSerializer(lesson).data)
 
 
@@ -286,15 +302,13 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
-        actor = actor_for(request.user)
-        role = "superuser" if actor.is_superuser else ("pupil" if actor.pupil else "staff")
+        me = describe(request.user)
+        pupil = me.pop("pupil")
         return Response(
             {
-                "username": request.user.get_username() if actor.pupil is None else "",
-                "role": role,
-                "pupil": PupilSelfSerializer(actor.pupil).data if actor.pupil else None,
-                "school_ids": sorted(actor.staff_school_ids),
-                "managed_group_ids": sorted(actor.managed_group_ids),
+                "username": request.user.get_username() if pupil is None else "",
+                **me,
+                "pupil": PupilSelfSerializer(pupil).data if pupil else None,
             }
         )
 

@@ -163,6 +163,8 @@ def _lessons(today):
 
 @transaction.atomic
 def seed() -> School:
+    """The school, its staff, groups, pupils, places and lessons. The whole demo, with
+    every app's part, is composed above the apps (frontend/demo.py)."""
     User = get_user_model()
     school = actions.create_school(name="Basisschool De Regenboog", city="Utrecht")
     users = {}
@@ -194,14 +196,6 @@ def seed() -> School:
         for fields in lessons[name]:
             actions.create_lesson(group=group, **fields)
 
-    # The demo spans apps; the models do not.
-    from goals.demo import seed as seed_goals
-    from planboard.demo import seed as seed_planboard
-    from research.demo import seed as seed_research
-
-    seed_goals(school)
-    seed_planboard(school)
-    seed_research(school, DEMO_PASSWORD)
     return school
 
 

@@ -214,10 +214,8 @@ class Lesson(models.Model):
         choices=Differentiation.choices,
         default=Differentiation.WHOLE_CLASS,
     )
-    # The teacher's options for `choice` aspects, and the decision for `fixed` ones.
-    goal_options = models.ManyToManyField(
-        "goals.Goal", blank=True, related_name="+", verbose_name=_("goal options")
-    )
+    # The teacher's options for `choice` aspects, and the decision for `fixed` ones. The
+    # goal options (`lesson.goal_options`) are declared by goals, on Goal.lessons.
     place_options = models.ManyToManyField(
         Place, blank=True, related_name="+", verbose_name=_("place options")
     )
@@ -280,3 +278,55 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class UsageEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("usage events are never updated")
+
+
+class UsageEvent(models.Model):
+    """One thing that happened, append-only. Written by actions in the same transaction as
+    the change it describes (a rolled-back change leaves no event), through
+    `classroom.usage.record`, which accepts only declared verbs."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True
+    )
+    # The pupil the event is about (the actor for pupil actions), for exports and erasure.
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    verb = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=40)
+    object_id = models.BigIntegerField(null=True)
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    time = models.DateTimeField(auto_now_add=True, db_index=True)
+    context = models.JSONField(default=dict, blank=True)
+
+    objects = UsageEventQuerySet.as_manager()
+
+    class Meta:
+        # The table kept its name when the model moved here from `research`.
+        db_table = "research_usageevent"
+        verbose_name = _("usage event")
+        verbose_name_plural = _("usage events")
+        ordering = ["time", "id"]
+        indexes = [models.Index(fields=["group", "time"])]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.verb} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("usage events are never updated")
+        super().save(*args, **kwargs)

@@ -2,10 +2,12 @@
 
 Each model registers a rule object that answers three questions for an `Actor`:
 which rows may it read (a `Q` filter, used for every queryset), may it change this
-object, and may it create one inside this group or school. The API (through
-`DeclaredPermission` and `ScopedQuerysetMixin`), the pages (through `get_readable_or_404`
-and `require_change`) and the WebSocket consumers (through `can_read`) all ask here and
-nowhere else.
+object, and may it create one inside this group or school. Everything else a user may do
+is a named operation declared next to those rules (`register(..., unlock=MAY_CHANGE)` or
+`declare_operation`), composed from the basic ones and the roles (`STAFF & MAY_CHANGE`).
+The API (through `DeclaredPermission` and `ScopedQuerysetMixin`), the pages (through
+`get_readable_or_404`, `get_permitted_or_404` and `require`), the admin (`ScopedAdmin`)
+and the WebSocket consumers (through `can`) all ask here and nowhere else.
 
 The roles:
 - a teacher manages the groups they teach in a school where they are staff;
@@ -20,6 +22,7 @@ change with 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -27,6 +30,7 @@ from operator import or_
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from .models import Group, Lesson, Membership, Place, Pupil, Role, School
@@ -172,18 +176,142 @@ class SchoolRules:
         return actor.is_superuser
 
 
-RULES = {
-    School: SchoolRules(),
-    Group: GroupRules(),
-    Pupil: GroupScopedRules(group_path="group_id", pupils_read="self"),
-    Place: GroupScopedRules(group_path="group_id", pupils_read="group"),
-    Lesson: GroupScopedRules(group_path="group_id", pupils_read="group"),
-}
+class MembershipRules:
+    """Who works at a school: its admins see and change that; nobody else does."""
+
+    def read_q(self, actor: Actor) -> Q:
+        return Q() if actor.is_superuser else Q(school_id__in=actor.admin_school_ids)
+
+    def can_read(self, actor: Actor, obj: Membership) -> bool:
+        return actor.is_superuser or obj.school_id in actor.admin_school_ids
+
+    can_change = can_read
+
+    def can_create(self, actor: Actor, parent: School) -> bool:
+        return actor.is_superuser or parent.pk in actor.admin_school_ids
 
 
-def register(model: type[Model], rules) -> None:
-    """Later apps declare their models' rules here, next to their models."""
+# --- Operations ---------------------------------------------------------------------
+
+
+class Rule:
+    """One yes/no question about an actor and an object; rules compose with `&` and `|`.
+
+    `test(actor, model, obj)` answers it for the operation's model and the object it is
+    asked about (for creating: the parent). A rule about the actor alone (`actor_only`,
+    its test takes just the actor) can refuse before any object is looked up, so a pupil
+    asking for a teacher's operation hears 403 before the request body is even read.
+    """
+
+    def __init__(self, name: str, test: Callable, *, actor_only: bool = False):
+        self.name = name
+        self._test = test
+        self.actor_only = actor_only
+
+    def allows(self, actor: Actor, model: type[Model], obj) -> bool:
+        return self._test(actor) if self.actor_only else self._test(actor, model, obj)
+
+    def could_allow(self, actor: Actor) -> bool:
+        """False when the actor's roles alone rule it out, whatever the object."""
+        return self._test(actor) if self.actor_only else True
+
+    def __and__(self, other: Rule) -> Rule:
+        return _AllOf(self, other)
+
+    def __or__(self, other: Rule) -> Rule:
+        return _AnyOf(self, other)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class _AllOf(Rule):
+    def __init__(self, *parts: Rule):
+        self.parts = parts
+        self.name = " & ".join(part.name for part in parts)
+        self.actor_only = all(part.actor_only for part in parts)
+
+    def allows(self, actor, model, obj) -> bool:
+        return all(part.allows(actor, model, obj) for part in self.parts)
+
+    def could_allow(self, actor) -> bool:
+        return all(part.could_allow(actor) for part in self.parts)
+
+
+class _AnyOf(Rule):
+    def __init__(self, *parts: Rule):
+        self.parts = parts
+        self.name = "(" + " | ".join(part.name for part in parts) + ")"
+        self.actor_only = all(part.actor_only for part in parts)
+
+    def allows(self, actor, model, obj) -> bool:
+        return any(part.allows(actor, model, obj) for part in self.parts)
+
+    def could_allow(self, actor) -> bool:
+        return any(part.could_allow(actor) for part in self.parts)
+
+
+def _is_staff(actor: Actor) -> bool:
+    return actor.pupil is None and actor.is_staff_member
+
+
+def _is_active_pupil(actor: Actor) -> bool:
+    return actor.pupil is not None and actor.pupil.active
+
+
+# The basic rules: the object's own model answers (for MAY_CREATE: the operation's model,
+# asked about the parent).
+MAY_READ = Rule("may read", lambda actor, model, obj: rules_for(type(obj)).can_read(actor, obj))
+MAY_CHANGE = Rule(
+    "may change", lambda actor, model, obj: rules_for(type(obj)).can_change(actor, obj)
+)
+MAY_CREATE = Rule(
+    "may create in", lambda actor, model, parent: rules_for(model).can_create(actor, parent)
+)
+# The roles.
+STAFF = Rule("staff", _is_staff, actor_only=True)  # teachers, school admins, the superuser
+PUPIL = Rule("pupil", _is_active_pupil, actor_only=True)
+
+
+def checked_by(method: str) -> Rule:
+    """A rule answered by a method of the model's rule object, e.g. `can_export`."""
+    return Rule(method, lambda actor, model, obj: getattr(rules_for(model), method)(actor, obj))
+
+
+def school_admin_of(school_path: str) -> Rule:
+    """The admins of the school the object belongs to (`school_path` leads to its id)."""
+    return Rule(
+        "school admin",
+        lambda actor, model, obj: (
+            actor.is_superuser or _path_value(obj, school_path) in actor.admin_school_ids
+        ),
+    )
+
+
+BASIC_OPERATIONS = {"read": MAY_READ, "change": MAY_CHANGE, "create": MAY_CREATE}
+RULES: dict[type[Model], object] = {}
+OPERATIONS: dict[type[Model], dict[str, Rule]] = {}
+
+
+def register(model: type[Model], rules, **operations: Rule) -> None:
+    """Declare a model's rules and its named operations, next to the model's app.
+
+    Every model has `read`, `change` and `create`; `operations` adds the others (and may
+    narrow `change` or `create`, e.g. `create=STAFF & MAY_CREATE`)."""
     RULES[model] = rules
+    OPERATIONS[model] = dict(BASIC_OPERATIONS)
+    for name, rule in operations.items():
+        declare_operation(model, name, rule)
+
+
+def declare_operation(model: type[Model], name: str, rule: Rule) -> None:
+    """An operation on a model whose rules are declared (a higher app may add one to a
+    lower app's model: research declares who manages a pupil's data)."""
+    if name == "read":
+        # Reading is the rules' read_q, so that lists and single objects always agree.
+        raise ValueError("'read' is declared by the rules' read_q, not as an operation")
+    rules_for(model)
+    OPERATIONS[model][name] = rule
 
 
 def rules_for(model: type[Model]):
@@ -193,6 +321,38 @@ def rules_for(model: type[Model]):
         raise LookupError(f"no permission rules declared for {model.__name__}") from None
 
 
+def operations_of(model: type[Model]) -> dict[str, Rule]:
+    rules_for(model)
+    return dict(OPERATIONS[model])
+
+
+def operation(model: type[Model], name: str) -> Rule:
+    rules_for(model)
+    try:
+        return OPERATIONS[model][name]
+    except KeyError:
+        raise LookupError(f"{model.__name__} has no operation {name!r}") from None
+
+
+register(School, SchoolRules())
+register(Membership, MembershipRules())
+register(Group, GroupRules(), new_class_code=MAY_CHANGE)
+register(
+    Pupil,
+    GroupScopedRules(group_path="group_id", pupils_read="self"),
+    unlock=MAY_CHANGE,
+    new_picture_code=MAY_CHANGE,
+)
+register(Place, GroupScopedRules(group_path="group_id", pupils_read="group"))
+# The dashboard and its events name pupils and their choices: the lesson's teachers only.
+register(
+    Lesson,
+    GroupScopedRules(group_path="group_id", pupils_read="group"),
+    run=MAY_CHANGE,
+    view_dashboard=MAY_CHANGE,
+)
+
+
 def readable(user, queryset: QuerySet) -> QuerySet:
     actor = actor_for(user)
     if actor is ANONYMOUS:
@@ -200,25 +360,93 @@ def readable(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(rules_for(queryset.model).read_q(actor)).distinct()
 
 
-def can_read(user, obj: Model) -> bool:
+def can(user, name: str, obj, *, model: type[Model] | None = None) -> bool:
+    """May the user do operation `name` on `obj`? `model` is the operation's model when
+    `obj` is not one of its rows (creating: the parent; `decide_for_pupil`: the pupil)."""
+    model = model or type(obj)
+    rule = operation(model, name)
     actor = actor_for(user)
-    return actor is not ANONYMOUS and rules_for(type(obj)).can_read(actor, obj)
+    return actor is not ANONYMOUS and rule.allows(actor, model, obj)
+
+
+def could(user, name: str, model: type[Model]) -> bool:
+    """Whether the user's roles leave operation `name` on `model` possible at all: asked
+    before the object is known, so that who may never do it is refused first."""
+    rule = operation(model, name)
+    actor = actor_for(user)
+    return actor is not ANONYMOUS and rule.could_allow(actor)
+
+
+def require(user, name: str, obj, *, model: type[Model] | None = None) -> None:
+    if not can(user, name, obj, model=model):
+        raise PermissionDenied
+
+
+def can_read(user, obj: Model) -> bool:
+    return can(user, "read", obj)
 
 
 def can_change(user, obj: Model) -> bool:
-    actor = actor_for(user)
-    return actor is not ANONYMOUS and rules_for(type(obj)).can_change(actor, obj)
+    return can(user, "change", obj)
 
 
 def can_create(user, model: type[Model], parent) -> bool:
+    return can(user, "create", parent, model=model)
+
+
+def creatable_in(user, model: type[Model], parents: QuerySet) -> QuerySet:
+    """The parents (schools, groups) the user may create a `model` in: a form's choices."""
+    ids = [parent.pk for parent in readable(user, parents) if can_create(user, model, parent)]
+    return parents.filter(pk__in=ids)
+
+
+def may_create_somewhere(user, model: type[Model], parents: QuerySet) -> bool:
+    """Whether there is a parent the user may create a `model` in: an "add" button."""
+    return any(can_create(user, model, parent) for parent in readable(user, parents).iterator())
+
+
+# --- Who the user is (which page, which serializer; access itself is asked above) ------
+
+
+def pupil_of(user) -> Pupil | None:
+    """The pupil record the user logs in as; None for grown-ups."""
+    return actor_for(user).pupil
+
+
+def is_pupil(user) -> bool:
+    return pupil_of(user) is not None
+
+
+def is_active_pupil(user) -> bool:
+    return _is_active_pupil(actor_for(user))
+
+
+def is_staff_member(user) -> bool:
+    """Teachers and school admins of some school, and the installation's superuser."""
+    return _is_staff(actor_for(user))
+
+
+def is_superuser(user) -> bool:
+    """The installation's own admin account (the usage-event log is theirs alone)."""
+    return actor_for(user).is_superuser
+
+
+def describe(user) -> dict:
+    """The user's role and the schools and groups their rights come from (/api/me/)."""
     actor = actor_for(user)
-    return actor is not ANONYMOUS and rules_for(model).can_create(actor, parent)
+    role = "superuser" if actor.is_superuser else ("pupil" if actor.pupil else "staff")
+    return {
+        "role": role,
+        "pupil": actor.pupil,
+        "school_ids": sorted(actor.staff_school_ids),
+        "managed_group_ids": sorted(actor.managed_group_ids),
+    }
 
 
 def acting_pupil(user, model: type[Model]) -> Pupil:
     """The pupil who writes `model` for themselves (a mark, a plan, a photo); anyone else,
     teachers included, is refused: these writes are the child's own."""
-    pupil = actor_for(user).pupil
+    pupil = pupil_of(user)
     if pupil is None or not can_create(user, model, pupil):
         raise PermissionDenied
     return pupil
@@ -241,26 +469,93 @@ def get_readable_or_404(user, model_or_queryset, **lookup):
     return obj
 
 
+def get_permitted_or_404(user, name: str, model_or_queryset, **lookup):
+    """The object if the user may read it and do operation `name` on it: 404 when it is
+    not readable (nothing leaks its existence), 403 when readable but not permitted."""
+    obj = get_readable_or_404(user, model_or_queryset, **lookup)
+    require(user, name, obj)
+    return obj
+
+
+def get_changeable_or_404(user, model_or_queryset, **lookup):
+    """`get_permitted_or_404` for `change`: 404 when unreadable, 403 when read-only."""
+    return get_permitted_or_404(user, "change", model_or_queryset, **lookup)
+
+
 def require_change(user, obj: Model) -> None:
-    if not can_change(user, obj):
-        raise PermissionDenied
+    require(user, "change", obj)
 
 
 def require_create(user, model: type[Model], parent) -> None:
-    if not can_create(user, model, parent):
-        raise PermissionDenied
+    require(user, "create", parent, model=model)
+
+
+# A viewset's `create_parent` for a pupil's own writes: the parent is the writer.
+ACTING_PUPIL = "<the acting pupil>"
+
+
+def operation_of(view, method: str) -> str:
+    """The operation a request asks of a viewset's model: the view's `operations[action]`
+    when it names one, else `create` for creating, `read` for safe methods and `change`
+    for the other writes."""
+    action = getattr(view, "action", None)
+    named = getattr(view, "operations", {}).get(action)
+    if named:
+        return named
+    if action == "create":
+        return "create"
+    return "read" if method in SAFE_METHODS else "change"
 
 
 class DeclaredPermission(BasePermission):
-    """The one DRF permission class: logged in, then the model's declared rules."""
+    """The one DRF permission class: logged in, then the model's declared operations.
+
+    - A detail route finds its object first (unreadable: 404), then asks the operation
+      about it (`has_object_permission`: 403 when refused).
+    - Any other route refuses at once an operation the user's roles rule out (a pupil
+      asking for a teacher's operation: 403, before the body is read).
+    - Creating with a declared `create_parent` (the serializer field holding the school,
+      group or pupil the new row belongs to, or ACTING_PUPIL for a pupil's own writes)
+      asks the model's create rule about that parent. A parent the user cannot read is
+      left to the serializer, which answers 400 as for any unknown id.
+    Routes that find their object otherwise (in the request body) ask `require` there.
+    """
 
     def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated)
+        if not (request.user and request.user.is_authenticated):
+            return False
+        queryset = getattr(view, "queryset", None)
+        if queryset is None or getattr(view, "detail", False):
+            return True
+        model = queryset.model
+        name = operation_of(view, request.method)
+        if not could(request.user, name, model):
+            return False
+        field = getattr(view, "create_parent", None) if view.action == "create" else None
+        if field is None:
+            return True
+        if field == ACTING_PUPIL:
+            pupil = pupil_of(request.user)
+            return pupil is not None and can(request.user, name, pupil, model=model)
+        parent = _parent_in_body(request, view, field)
+        return parent is None or can(request.user, name, parent, model=model)
 
     def has_object_permission(self, request, view, obj) -> bool:
-        if request.method in SAFE_METHODS:
-            return can_read(request.user, obj)
-        return can_change(request.user, obj)
+        return can(request.user, operation_of(view, request.method), obj)
+
+
+def _parent_in_body(request, view, field_name: str):
+    """The parent named in the body, through the serializer's own field (so with its
+    scoping); None when absent or unknown: the serializer reports that."""
+    data = request.data
+    raw = data.get(field_name) if hasattr(data, "get") else None
+    if raw is None:
+        return None
+    field = view.get_serializer().fields[field_name]
+    try:
+        return field.to_internal_value(raw)
+    except (DRFValidationError, ValidationError):
+        return None
 
 
 class ScopedQuerysetMixin:

@@ -17,8 +17,15 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from classroom.realtime.routing import websocket_urlpatterns  # noqa: E402
+from classroom.realtime import routing as classroom_routing  # noqa: E402
 from config.limits import BodyLimit, install_in_daphne  # noqa: E402
+from planboard import routing as planboard_routing  # noqa: E402
+
+# Every app's routes; each app owns its consumers.
+websocket_urlpatterns = [
+    *classroom_routing.websocket_urlpatterns,
+    *planboard_routing.websocket_urlpatterns,
+]
 
 install_in_daphne()
 

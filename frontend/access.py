@@ -6,7 +6,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
-from classroom.permissions import actor_for
+from classroom.permissions import is_active_pupil, is_pupil, is_staff_member
 
 
 def _forbidden(request, message_key: str):
@@ -18,7 +18,7 @@ def staff_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not actor_for(request.user).is_staff_member:
+        if not is_staff_member(request.user):
             return _forbidden(request, "teachers-only")
         return view(request, *args, **kwargs)
 
@@ -28,8 +28,7 @@ def staff_required(view):
 def pupil_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        actor = actor_for(request.user)
-        if actor.pupil is None or not actor.pupil.active:
+        if not is_active_pupil(request.user):
             if request.user.is_authenticated:
                 return _forbidden(request, "pupils-only")
             return redirect_to_login(request.get_full_path(), login_url="frontend:class-code")
@@ -45,7 +44,7 @@ def adult_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if actor_for(request.user).pupil is not None:
+        if is_pupil(request.user):
             return _forbidden(request, "teachers-only")
         return view(request, *args, **kwargs)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -78,14 +77,11 @@ class LessonSettingsForm(forms.Form):
     def openness_fields(self):
         return [self[f"{aspect}_openness"] for aspect in ASPECTS]
 
-    @transaction.atomic
     def save(self) -> Lesson:
         data = self.cleaned_data
         fields = {f"{aspect}_openness": data[f"{aspect}_openness"] for aspect in ASPECTS}
         fields["differentiation"] = data["differentiation"]
         fields["fixed_instruction"] = {"yes": True, "no": False}.get(data["fixed_instruction"])
-        actions.update_lesson(self.lesson, **fields)
-        actions.set_lesson_options(
-            self.lesson, goals=data["goal_options"], places=data["place_options"]
+        return actions.configure_lesson(
+            self.lesson, goals=data["goal_options"], places=data["place_options"], **fields
         )
-        return self.lesson

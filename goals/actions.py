@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from classroom.models import Group, Pupil, School
+from classroom import usage
+from classroom.models import Group, Lesson, Pupil, School
 from classroom.pictograms import PICTOGRAMS
-from research import events
 
 from .models import (
     LEVEL_ICONS,
@@ -117,12 +117,20 @@ def _check_mark(pupil: Pupil, goal: Goal, level: int) -> None:
         raise ValidationError(_("This goal has no level %(level)s.") % {"level": level})
 
 
+def set_goal_options(lesson: Lesson, goals: list) -> None:
+    """The goals a lesson offers (or sets); registered with classroom's
+    `configure_lesson` as the option "goals", which sends the event."""
+    if any(goal.block.group_id != lesson.group_id for goal in goals):
+        raise ValidationError(_("A goal option must be one of this group's goals."))
+    lesson.goal_options.set(goals)
+
+
 @transaction.atomic
 def assess_self(*, pupil: Pupil, goal: Goal, level: int) -> SelfAssessment:
     """The pupil marks how far they are. Sends: usage event `self_assessed`."""
     _check_mark(pupil, goal, level)
     mark = SelfAssessment.objects.create(pupil=pupil, goal=goal, level=level)
-    events.record(
+    usage.record(
         "self_assessed",
         actor=pupil.user,
         obj=mark,
@@ -142,7 +150,7 @@ def assess_as_teacher(
     mark = TeacherAssessment.objects.create(
         pupil=pupil, goal=goal, teacher=teacher, level=level, note=note.strip()
     )
-    events.record(
+    usage.record(
         "teacher_assessed",
         actor=teacher,
         obj=mark,
@@ -164,7 +172,7 @@ def set_star(*, pupil: Pupil, goal: Goal, starred: bool) -> bool:
     else:
         changed = GoalStar.objects.filter(pupil=pupil, goal=goal).delete()[0] > 0
     if changed:
-        events.record(
+        usage.record(
             "goal_starred" if starred else "goal_unstarred",
             actor=pupil.user,
             obj=goal,

@@ -56,13 +56,7 @@ class BlockAdmin(ScopedAdmin):
 
     def import_view(self, request):
         """Upload a CSV of goals for one of the user's groups: all rows or nothing."""
-        groups = (
-            permissions.readable(request.user, Group.objects.all()).filter(
-                pk__in=permissions.actor_for(request.user).managed_group_ids
-            )
-            if not request.user.is_superuser
-            else Group.objects.all()
-        )
+        groups = permissions.creatable_in(request.user, Goal, Group.objects.all())
         form = ImportForm(request.POST or None, request.FILES or None)
         form.fields["group"].queryset = groups
         errors = []

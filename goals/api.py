@@ -6,35 +6,26 @@ Pupil writes (self-assessments, stars) accept an Idempotency-Key header.
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from classroom.api import run_action
+from classroom.api import IDEMPOTENCY_HEADER, ReadableField
 from classroom.idempotency import idempotent
 from classroom.models import Pupil
 from classroom.permissions import (
+    ACTING_PUPIL,
     ScopedQuerysetMixin,
     acting_pupil,
-    actor_for,
-    can_create,
     get_readable_or_404,
-    readable,
+    is_pupil,
+    pupil_of,
 )
 
 from . import actions
 from .models import Block, Goal, GoalStar, RubricLevel, SelfAssessment, Strand, TeacherAssessment
-
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    type=str,
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="A client-made UUID; a retry with the same key returns the first answer.",
-)
 
 
 class StrandSerializer(serializers.ModelSerializer):
@@ -73,11 +64,10 @@ class GoalSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReadableGoalField(serializers.PrimaryKeyRelatedField):
+class ReadableGoalField(ReadableField):
     """Only goals the requesting user may see: another group's goal is "not found"."""
 
-    def get_queryset(self):
-        return readable(self.context["request"].user, Goal.objects.all())
+    model = Goal
 
 
 class SelfAssessmentSerializer(serializers.ModelSerializer):
@@ -154,8 +144,8 @@ class GoalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         pupil = acting_pupil(request.user, GoalStar)
         serializer = StarSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        starred = run_action(
-            actions.set_star, pupil=pupil, goal=goal, starred=serializer.validated_data["starred"]
+        starred = actions.set_star(
+            pupil=pupil, goal=goal, starred=serializer.validated_data["starred"]
         )
         return Response({"starred": starred})
 
@@ -169,6 +159,8 @@ class SelfAssessmentViewSet(
 ):
     queryset = SelfAssessment.objects.all()
     serializer_class = SelfAssessmentSerializer
+    # Who may write comes before what was sent: staff are refused, not corrected.
+    create_parent = ACTING_PUPIL
 
     def get_queryset(self):
         return _filter(super().get_queryset(), self.request, "pupil", "goal")
@@ -177,15 +169,13 @@ class SelfAssessmentViewSet(
     @idempotent
     def create(self, request, *args, **kwargs):
         """The pupil marks their own level on a goal (a new mark; history is kept)."""
-        # Who may write comes before what was sent: staff are refused, not corrected.
-        acting_pupil(request.user, SelfAssessment)
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
-        pupil = actor_for(self.request.user).pupil
+        pupil = pupil_of(self.request.user)
         data = serializer.validated_data
-        serializer.instance = run_action(
-            actions.assess_self, pupil=pupil, goal=data["goal"], level=data["level"]
+        serializer.instance = actions.assess_self(
+            pupil=pupil, goal=data["goal"], level=data["level"]
         )
 
 
@@ -198,9 +188,11 @@ class TeacherAssessmentViewSet(
 ):
     queryset = TeacherAssessment.objects.all()
     serializer_class = TeacherAssessmentSerializer
+    create_parent = "pupil"
 
     def get_serializer_class(self):
-        if actor_for(self.request.user).pupil is not None:
+        # A pupil sees the teacher's level, never the note.
+        if is_pupil(self.request.user):
             return TeacherAssessmentForPupilSerializer
         return TeacherAssessmentSerializer
 
@@ -209,15 +201,9 @@ class TeacherAssessmentViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        pupil = data["pupil"]
-        if not readable(self.request.user, Pupil.objects.filter(pk=pupil.pk)).exists():
-            raise PermissionDenied
-        if not can_create(self.request.user, TeacherAssessment, pupil):
-            raise PermissionDenied
-        serializer.instance = run_action(
-            actions.assess_as_teacher,
+        serializer.instance = actions.assess_as_teacher(
             teacher=self.request.user,
-            pupil=pupil,
+            pupil=data["pupil"],
             goal=data["goal"],
             level=data["level"],
             note=data.get("note", ""),

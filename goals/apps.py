@@ -7,4 +7,8 @@ class GoalsConfig(AppConfig):
     verbose_name = _("Goal booklet")
 
     def ready(self):
-        from . import permissions  # noqa: F401 - declares the goals models' rules
+        from classroom.actions import register_lesson_option
+
+        from . import actions, permissions, verbs  # noqa: F401 - rules; usage verbs
+
+        register_lesson_option("goals", actions.set_goal_options)

@@ -39,10 +39,10 @@ def seed(school: School) -> None:
     # The demo lessons offer these goals (and groep 5's places), so the logbook has
     # something to choose from as soon as a teacher starts a lesson.
     block3_goals = list(groep8.blocks.get(name="Rekenen blok 3").goals.all())
-    classroom_actions.set_lesson_options(
+    classroom_actions.configure_lesson(
         groep8.lessons.get(title="Rekenen blok 3: procenten"), goals=block3_goals
     )
-    classroom_actions.set_lesson_options(
+    classroom_actions.configure_lesson(
         groep5.lessons.get(title="Breuken vergelijken"),
         goals=[groep5.blocks.get(name="Rekenen blok 3").goals.get(code="G5-3.4")],
         places=list(groep5.places.all()),

@@ -77,6 +77,16 @@ class Goal(models.Model):
         _("pictogram"), max_length=20, blank=True, choices=PICTOGRAM_CHOICES
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # The lessons that offer this goal (`choice`) or set it (`fixed`). Declared on this
+    # side so that classroom knows nothing of goals; the table kept the name it had when
+    # the field was `Lesson.goal_options`, which is still the name from the lesson's side.
+    lessons = models.ManyToManyField(
+        "classroom.Lesson",
+        blank=True,
+        related_name="goal_options",
+        db_table="classroom_lesson_goal_options",
+        verbose_name=_("lessons that offer it"),
+    )
 
     class Meta:
         verbose_name = _("goal")

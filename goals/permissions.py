@@ -8,7 +8,7 @@ the pupil (their own) or by the group's teachers (teacher assessments).
 from django.db.models import Q
 
 from classroom.models import Pupil
-from classroom.permissions import Actor, GroupScopedRules, register
+from classroom.permissions import MAY_CREATE, STAFF, Actor, GroupScopedRules, register
 
 from .models import Block, Goal, GoalStar, RubricLevel, SelfAssessment, Strand, TeacherAssessment
 
@@ -53,5 +53,11 @@ register(Block, GroupScopedRules(group_path="group_id", pupils_read="group"))
 register(Goal, GroupScopedRules(group_path="block__group_id", pupils_read="group"))
 register(RubricLevel, GroupScopedRules(group_path="goal__block__group_id", pupils_read="group"))
 register(SelfAssessment, PupilMarkRules(group_path="pupil__group_id", pupils_read="own"))
-register(TeacherAssessment, TeacherMarkRules(group_path="pupil__group_id", pupils_read="own"))
+# A teacher's assessment of a pupil (its parent): only grown-ups, so a pupil is refused
+# before the pupil they name is looked up.
+register(
+    TeacherAssessment,
+    TeacherMarkRules(group_path="pupil__group_id", pupils_read="own"),
+    create=STAFF & MAY_CREATE,
+)
 register(GoalStar, PupilMarkRules(group_path="pupil__group_id", pupils_read="own"))

@@ -8,10 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from classroom import images
+from classroom import images, usage
 from classroom.models import Lesson, Pupil
 from goals.models import Goal
-from research import events
 
 from .models import ConversationNote, Photo, Prompt
 
@@ -43,7 +42,7 @@ def add_photo(
         photo.thumbnail.save(f"{name}.jpg", thumb, save=False)
         try:
             photo.save()
-            events.record(
+            usage.record(
                 "photo_added",
                 actor=pupil.user,
                 obj=photo,
@@ -71,7 +70,7 @@ def add_conversation_note(*, teacher, pupil: Pupil, text: str, goals=()) -> Conv
         raise ValidationError(_("This goal is not in this pupil's booklet."))
     note = ConversationNote.objects.create(pupil=pupil, teacher=teacher, text=text)
     note.goals.set(goals)
-    events.record(
+    usage.record(
         "conversation_noted",
         actor=teacher,
         obj=note,

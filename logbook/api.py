@@ -7,26 +7,23 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from classroom.api import run_action
+from classroom.api import IDEMPOTENCY_HEADER, ReadableField
 from classroom.idempotency import idempotent
 from classroom.models import Lesson, Pupil
 from classroom.permissions import (
+    ACTING_PUPIL,
     ScopedQuerysetMixin,
     acting_pupil,
-    actor_for,
-    can_change,
-    can_create,
-    get_readable_or_404,
-    readable,
-    require_change,
+    get_permitted_or_404,
+    pupil_of,
+    require,
 )
-from goals.api import IDEMPOTENCY_HEADER, ReadableGoalField
+from goals.api import ReadableGoalField
 from goals.models import Goal
 
 from . import actions, dashboard, entries
@@ -35,15 +32,6 @@ from .models import ConversationNote, LogbookEntry, Photo
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class ReadableField(serializers.PrimaryKeyRelatedField):
-    """A primary key the requesting user may read; anything else is "does not exist"."""
-
-    model = None
-
-    def get_queryset(self):
-        return readable(self.context["request"].user, self.model.objects.all())
-
-
 class ReadableLessonField(ReadableField):
     model = Lesson
 
@@ -94,6 +82,7 @@ class PhotoViewSet(
     queryset = Photo.objects.all()
     serializer_class = PhotoSerializer
     parser_classes = [MultiPartParser, FormParser]
+    create_parent = ACTING_PUPIL
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -108,14 +97,12 @@ class PhotoViewSet(
         """A pupil adds a photo of their work, optionally to a goal with a prompt.
         The image is checked and cleaned on the server (a plain synchronous view, so the
         work runs in a worker thread, never on the event loop)."""
-        acting_pupil(request.user, Photo)
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = run_action(
-            actions.add_photo,
-            pupil=actor_for(self.request.user).pupil,
+        serializer.instance = actions.add_photo(
+            pupil=pupil_of(self.request.user),
             upload=data["image"],
             goal=data.get("goal"),
             lesson=data.get("lesson"),
@@ -144,18 +131,11 @@ class ConversationNoteViewSet(
 ):
     queryset = ConversationNote.objects.prefetch_related("goals")
     serializer_class = ConversationNoteSerializer
-
-    def create(self, request, *args, **kwargs):
-        if actor_for(request.user).pupil is not None or not actor_for(request.user).is_staff_member:
-            raise PermissionDenied
-        return super().create(request, *args, **kwargs)
+    create_parent = "pupil"
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        if not can_create(self.request.user, ConversationNote, data["pupil"]):
-            raise PermissionDenied
-        serializer.instance = run_action(
-            actions.add_conversation_note,
+        serializer.instance = actions.add_conversation_note(
             teacher=self.request.user,
             pupil=data["pupil"],
             text=data["text"],
@@ -222,6 +202,7 @@ class LogbookEntryViewSet(
 
     queryset = LogbookEntry.objects.prefetch_related("goals", "partners")
     serializer_class = LogbookEntrySerializer
+    operations = {"override": "decide_for_pupil"}
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -243,7 +224,7 @@ class LogbookEntryViewSet(
         pupil = self._pupil(request)
         serializer = ChoiceSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        entry = run_action(entries.choose, pupil=pupil, **serializer.validated_data)
+        entry = entries.choose(pupil=pupil, **serializer.validated_data)
         return Response(LogbookEntrySerializer(entry).data)
 
     @extend_schema(
@@ -259,8 +240,7 @@ class LogbookEntryViewSet(
         serializer = EvaluationSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        entry = run_action(
-            entries.evaluate,
+        entry = entries.evaluate(
             pupil=pupil,
             lesson=data["lesson"],
             levels={row["goal"]: row["level"] for row in data.get("levels", [])},
@@ -273,14 +253,12 @@ class LogbookEntryViewSet(
     @action(detail=False, methods=["post"])
     def override(self, request):
         """The teacher decides an aspect for a pupil; recorded as a teacher decision."""
-        if actor_for(request.user).pupil is not None:
-            raise PermissionDenied
+        # Pupils were refused before the body was read (DeclaredPermission).
         serializer = OverrideSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if not can_change(request.user, data["pupil"]):
-            raise PermissionDenied
-        entry = run_action(entries.override, teacher=request.user, **data)
+        require(request.user, "decide_for_pupil", data["pupil"], model=LogbookEntry)
+        entry = entries.override(teacher=request.user, **data)
         return Response(LogbookEntrySerializer(entry).data)
 
 
@@ -295,6 +273,5 @@ class LessonDashboardView(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
-        lesson = get_readable_or_404(request.user, Lesson, pk=pk)
-        require_change(request.user, lesson)
+        lesson = get_permitted_or_404(request.user, "view_dashboard", Lesson, pk=pk)
         return Response(dashboard.snapshot(lesson))

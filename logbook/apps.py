@@ -7,4 +7,8 @@ class LogbookConfig(AppConfig):
     verbose_name = _("Logbook")
 
     def ready(self):
-        from . import permissions  # noqa: F401 - declares the logbook models' rules
+        from classroom.realtime.publish import register_lesson_event
+
+        from . import dashboard, messages, permissions, verbs  # noqa: F401 - rules; verbs
+
+        register_lesson_event(dashboard.event, messages.LessonChanged)

@@ -19,13 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from classroom import usage
 from classroom.models import Lesson, Openness, Place, Pupil
 from classroom.quadrant import PUPIL, TEACHER
 from classroom.realtime.publish import lesson_changed
 from goals import actions as goal_actions
 from goals.booklet import current_block
 from goals.models import Goal, GoalStar
-from research import events
 
 from .models import InstructionReason, LogbookEntry, Mood
 
@@ -70,32 +70,49 @@ def offer(lesson: Lesson, pupil: Pupil, aspect: str) -> Offer:
     raise ValueError(aspect)
 
 
-def entry_for(pupil: Pupil, lesson: Lesson) -> LogbookEntry:
-    """The pupil's entry, made on first use with the lesson's fixed decisions filled in."""
-    entry, created = LogbookEntry.objects.get_or_create(pupil=pupil, lesson=lesson)
-    if created:
-        _apply_fixed_defaults(entry)
-    return entry
-
-
-def _apply_fixed_defaults(entry: LogbookEntry) -> None:
-    lesson = entry.lesson
-    if lesson.goal_openness == Openness.FIXED and lesson.goal_options.exists():
-        entry.goals.set(lesson.goal_options.all())
+def _fixed_decisions(lesson: Lesson) -> tuple[dict, list[Goal]]:
+    """What the lesson's fixed aspects decide for every pupil: the entry's fields, and
+    its goals. Not recorded in `decided_by`: the lesson's settings say who decided."""
+    fields: dict = {}
+    goals: list[Goal] = []
+    if lesson.goal_openness == Openness.FIXED:
+        goals = list(lesson.goal_options.all())
     if lesson.instruction_openness == Openness.FIXED and lesson.fixed_instruction is not None:
-        entry.instruction = lesson.fixed_instruction
-    if lesson.place_openness == Openness.FIXED and lesson.place_options.count() == 1:
-        entry.place = lesson.place_options.get()
+        fields["instruction"] = lesson.fixed_instruction
+    if lesson.place_openness == Openness.FIXED:
+        places = list(lesson.place_options.all()[:2])
+        if len(places) == 1:
+            fields["place"] = places[0]
     if lesson.partner_openness == Openness.FIXED:
-        entry.alone = True
-    entry.save()
+        fields["alone"] = True
+    return fields, goals
+
+
+def draft_entry(pupil: Pupil, lesson: Lesson) -> tuple[LogbookEntry, list[Goal]]:
+    """What the pupil's entry will be once their first action makes it: the lesson's
+    fixed decisions, unsaved, and its goals beside it (an unsaved entry has no goals or
+    partners of its own). Opening the logbook shows this and writes nothing: an entry
+    made by a GET would change the dashboard without a message and count a pupil who
+    only looked as "data" in the quadrant."""
+    fields, goals = _fixed_decisions(lesson)
+    return LogbookEntry(pupil=pupil, lesson=lesson, **fields), goals
 
 
 def _locked_entry(pupil: Pupil, lesson: Lesson) -> LogbookEntry:
-    """The pupil's entry, locked for this transaction (made first if it is new)."""
+    """The pupil's entry, locked for this transaction. The first action (a choice, an
+    override, an evaluation) makes it, with the lesson's fixed decisions filled in, so
+    the new entry is part of that action's change: its usage event, its sequence number."""
     entry = LogbookEntry.objects.select_for_update().filter(pupil=pupil, lesson=lesson).first()
     if entry is None:
-        entry = LogbookEntry.objects.select_for_update().get(pk=entry_for(pupil, lesson).pk)
+        fields, goals = _fixed_decisions(lesson)
+        # get_or_create: two first actions at once (PostgreSQL) make one entry.
+        entry, created = LogbookEntry.objects.get_or_create(
+            pupil=pupil, lesson=lesson, defaults=fields
+        )
+        if not created:
+            entry = LogbookEntry.objects.select_for_update().get(pk=entry.pk)
+        elif goals:
+            entry.goals.set(goals)
     entry.pupil, entry.lesson = pupil, lesson  # already loaded: no query to fetch them again
     return entry
 
@@ -185,7 +202,7 @@ def choose(*, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
     entry.decided_by = {**entry.decided_by, aspect: PUPIL}
     entry.save()
     lesson_changed(lesson.pk, pupil.pk)
-    events.record(
+    usage.record(
         "logbook_chosen",
         actor=pupil.user,
         obj=entry,
@@ -211,7 +228,7 @@ def override(*, teacher, pupil: Pupil, lesson: Lesson, aspect: str, value) -> Lo
     entry.decided_by = {**entry.decided_by, aspect: TEACHER}
     entry.save()
     lesson_changed(lesson.pk, pupil.pk)
-    events.record(
+    usage.record(
         "logbook_overridden",
         actor=teacher,
         obj=entry,
@@ -245,7 +262,7 @@ def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str,
     entry.evaluated_at = timezone.now()
     entry.save()
     lesson_changed(lesson.pk, pupil.pk)
-    events.record(
+    usage.record(
         "logbook_evaluated",
         actor=pupil.user,
         obj=entry,

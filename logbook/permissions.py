@@ -1,12 +1,22 @@
 """Photos: the pupil (who adds them) and their teachers see them. Rekengesprek notes:
-the group's teachers write and read them; pupils never see them."""
+the group's teachers write and read them; pupils never see them. Logbook entries: the
+pupil writes their own (choose, evaluate: `create` with the pupil as parent); a teacher
+decides an aspect for a pupil they teach (`decide_for_pupil`, asked about the pupil)."""
 
-from classroom.permissions import register
+from classroom.permissions import MAY_CHANGE, MAY_CREATE, STAFF, register
 from goals.permissions import PupilMarkRules, TeacherMarkRules
 
 from .models import ConversationNote, LogbookEntry, Photo
 
 register(Photo, PupilMarkRules(group_path="pupil__group_id", pupils_read="own"))
-# Entries change only through choose/override/evaluate, each with its own check.
-register(LogbookEntry, PupilMarkRules(group_path="pupil__group_id", pupils_read="own"))
-register(ConversationNote, TeacherMarkRules(group_path="pupil__group_id", pupils_read="none"))
+# Entries change only through choose/evaluate (the pupil's create) and decide_for_pupil.
+register(
+    LogbookEntry,
+    PupilMarkRules(group_path="pupil__group_id", pupils_read="own"),
+    decide_for_pupil=STAFF & MAY_CHANGE,
+)
+register(
+    ConversationNote,
+    TeacherMarkRules(group_path="pupil__group_id", pupils_read="none"),
+    create=STAFF & MAY_CREATE,
+)

@@ -13,11 +13,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from classroom import usage
 from classroom.models import Group, Pupil
 from classroom.pictograms import PLACE_ICONS
 from classroom.realtime.groups import board_group
 from classroom.realtime.publish import send_on_commit
-from research import events
 
 from .models import Activity, Board, DayPart, Plan, Slot
 
@@ -166,7 +166,7 @@ def plan(*, pupil: Pupil, slot: Slot, actor, by: str = PUPIL) -> Plan:
             )
     except IntegrityError:  # the same child, twice at once: the first one counts
         raise ValidationError(_("You have already planned this.")) from None
-    events.record(
+    usage.record(
         "planboard_planned",
         actor=actor,
         obj=new,
@@ -192,7 +192,7 @@ def unplan(*, plan_obj: Plan, actor) -> None:
     plan_obj.delete()
     _free_place(slot_id)
     _renumber(pupil, board)
-    events.record(
+    usage.record(
         "planboard_unplanned",
         actor=actor,
         obj=board,
@@ -219,7 +219,7 @@ def move(*, teacher, plan_obj: Plan, to_slot: Slot) -> Plan:
     plan_obj.slot = to_slot
     plan_obj.decided_by = TEACHER
     plan_obj.save(update_fields=["slot", "decided_by"])
-    events.record(
+    usage.record(
         "planboard_moved",
         actor=teacher,
         obj=plan_obj,
@@ -237,7 +237,7 @@ def tick(*, plan_obj: Plan, done: bool, actor) -> Plan:
     if plan_obj.done != done:
         plan_obj.done = done
         plan_obj.save(update_fields=["done"])
-        events.record(
+        usage.record(
             "planboard_ticked",
             actor=actor,
             obj=plan_obj,

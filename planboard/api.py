@@ -8,22 +8,13 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from classroom.api import ActionViewSet, run_action
+from classroom.api import IDEMPOTENCY_HEADER, ActionViewSet, ReadableField
 from classroom.idempotency import idempotent
-from classroom.permissions import (
-    ScopedQuerysetMixin,
-    acting_pupil,
-    actor_for,
-    can_change,
-    get_readable_or_404,
-)
-from goals.api import IDEMPOTENCY_HEADER
-from logbook.api import ReadableField
+from classroom.permissions import ACTING_PUPIL, ScopedQuerysetMixin, pupil_of
 
 from . import actions
 from .models import Activity, Board, Plan, Slot
@@ -155,13 +146,12 @@ class BoardViewSet(
         )
     )
     serializer_class = BoardSerializer
+    create_parent = "group"
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        if not can_change(self.request.user, data["group"]):
-            raise PermissionDenied
-        serializer.instance = run_action(
-            actions.board_for, data["group"], data["date"], data.get("part", "day")
+        serializer.instance = actions.board_for(
+            data["group"], data["date"], data.get("part", "day")
         )
 
     @extend_schema(request=SlotSwitchSerializer, responses=BoardSerializer)
@@ -171,7 +161,7 @@ class BoardViewSet(
         board = self.get_object()
         serializer = SlotSwitchSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        run_action(actions.set_slot, board, **serializer.validated_data)
+        actions.set_slot(board, **serializer.validated_data)
         return Response(BoardSerializer(self.get_queryset().get(pk=board.pk)).data)
 
     @extend_schema(request=ReuseSerializer, responses=BoardSerializer)
@@ -181,7 +171,7 @@ class BoardViewSet(
         board = self.get_object()
         serializer = ReuseSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        run_action(actions.reuse_board, serializer.validated_data["source"], board)
+        actions.reuse_board(serializer.validated_data["source"], board)
         return Response(BoardSerializer(self.get_queryset().get(pk=board.pk)).data)
 
 
@@ -195,12 +185,14 @@ class PlanViewSet(
 ):
     queryset = Plan.objects.all()
     serializer_class = PlanSerializer
+    create_parent = ACTING_PUPIL
+    operations = {"move": "move_child"}
 
     @extend_schema(parameters=[IDEMPOTENCY_HEADER], responses={201: PlanSerializer, 409: None})
     @idempotent
     def create(self, request, *args, **kwargs):
         """A child puts themselves on an activity (after what they planned already)."""
-        pupil = acting_pupil(request.user, Plan)
+        pupil = pupil_of(request.user)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = full_or_raise(
@@ -211,7 +203,7 @@ class PlanViewSet(
         return Response(PlanSerializer(result).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
-        run_action(actions.unplan, plan_obj=instance, actor=self.request.user)
+        actions.unplan(plan_obj=instance, actor=self.request.user)
 
     @extend_schema(
         request=TickSerializer, responses=PlanSerializer, parameters=[IDEMPOTENCY_HEADER]
@@ -223,8 +215,7 @@ class PlanViewSet(
         plan_obj = self.get_object()
         serializer = TickSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        run_action(
-            actions.tick,
+        actions.tick(
             plan_obj=plan_obj,
             actor=request.user,
             done=serializer.validated_data["done"],
@@ -235,9 +226,7 @@ class PlanViewSet(
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         """The teacher moves a child to another activity (a teacher decision)."""
-        plan_obj = get_readable_or_404(request.user, Plan, pk=pk)
-        if actor_for(request.user).pupil is not None or not can_change(request.user, plan_obj):
-            raise PermissionDenied
+        plan_obj = self.get_object()
         serializer = MoveSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         result = full_or_raise(

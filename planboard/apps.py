@@ -7,4 +7,4 @@ class PlanboardConfig(AppConfig):
     verbose_name = _("Planning board")
 
     def ready(self):
-        from . import permissions  # noqa: F401 - declares the planbord models' rules
+        from . import messages, permissions, verbs  # noqa: F401 - declares the planbord models' rules

@@ -1,8 +1,9 @@
 """The planbord is the whole group's, like the paper one on the wall: the group's pupils
-see it, children included. A child changes only their own plans; teachers change all."""
+see it, children included. A child changes (ticks, removes) only their own plans;
+teachers change all, and only they move a child to another activity (`move_child`)."""
 
 from classroom.models import Pupil
-from classroom.permissions import Actor, GroupScopedRules, register
+from classroom.permissions import MAY_CHANGE, STAFF, Actor, GroupScopedRules, register
 
 from .models import Activity, Board, Plan, Slot
 
@@ -19,4 +20,8 @@ class PlanRules(GroupScopedRules):
 register(Activity, GroupScopedRules(group_path="group_id", pupils_read="group"))
 register(Board, GroupScopedRules(group_path="group_id", pupils_read="group"))
 register(Slot, GroupScopedRules(group_path="board__group_id", pupils_read="group"))
-register(Plan, PlanRules(group_path="board__group_id", pupils_read="group"))
+register(
+    Plan,
+    PlanRules(group_path="board__group_id", pupils_read="group"),
+    move_child=STAFF & MAY_CHANGE,
+)

@@ -4,12 +4,17 @@ these after checking permissions; these check the data."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from classroom.models import Group, Lesson, Pupil, School
+from classroom import usage
+from classroom.models import Group, IdempotencyRecord, Lesson, Pupil, School, UsageEvent
+from logbook.models import Photo
+from planboard import actions as planboard_actions
+from planboard.models import Plan
 
 from .models import (
     Consent,
@@ -104,6 +109,24 @@ def set_consent(*, study: Study, pupil: Pupil, status: str, by) -> Consent:
 
 
 @transaction.atomic
+def set_consents(*, study: Study, statuses: dict, by) -> int:
+    """One save of the consent table: `statuses` maps pupils to given, refused or
+    unknown. Unchanged rows (and "unknown" where nothing was recorded) are left alone;
+    any invalid row refuses the whole save. Returns how many changed."""
+    current = {
+        c.pupil_id: c.status for c in Consent.objects.filter(study=study, pupil__in=list(statuses))
+    }
+    changed = 0
+    for pupil, status in statuses.items():
+        # Nothing recorded counts as unknown: saving "unknown" there records nothing.
+        if current.get(pupil.pk, ConsentStatus.UNKNOWN) == status:
+            continue
+        set_consent(study=study, pupil=pupil, status=status, by=by)
+        changed += 1
+    return changed
+
+
+@transaction.atomic
 def save_intervention(
     intervention: Intervention | None,
     *,
@@ -163,3 +186,34 @@ def add_observation(*, intervention: Intervention, author, date, text: str) -> O
     return Observation.objects.create(
         intervention=intervention, author=author, date=date, text=text
     )
+
+
+@transaction.atomic
+def erase_pupil(pupil: Pupil, *, by) -> None:
+    """Remove the pupil, every record and event about them, and their files. Planbord
+    places they held are freed. What stays is one event that a pupil of the group was
+    erased, without anything that refers to them."""
+    group = pupil.group
+    for plan in Plan.objects.filter(pupil=pupil).select_related("slot__activity", "board"):
+        planboard_actions.unplan(plan_obj=plan, actor=by)
+    files = []
+    for photo in Photo.objects.filter(pupil=pupil):
+        files += [(photo.image.storage, photo.image.name)]
+        files += [(photo.thumbnail.storage, photo.thumbnail.name)]
+    if pupil.photo:
+        files.append((pupil.photo.storage, pupil.photo.name))
+    user = pupil.user
+    UsageEvent.objects.filter(pupil=pupil).delete()
+    UsageEvent.objects.filter(actor=user).delete()
+    IdempotencyRecord.objects.filter(user=user).delete()
+    for session in Session.objects.iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+    user.delete()  # cascades to the pupil and everything that belongs to them
+    usage.record("pupil_erased", actor=by, group=group)
+
+    def remove_files():
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)

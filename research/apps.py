@@ -7,4 +7,4 @@ class ResearchConfig(AppConfig):
     verbose_name = _("Research")
 
     def ready(self):
-        from . import permissions, signals  # noqa: F401 - rules; login events
+        from . import permissions, verbs  # noqa: F401 - rules; usage verbs

@@ -6,15 +6,24 @@
 - Consent: set by the pupil's teachers and the school's admins; pupils never see it.
 - Interventions: the design team's members and the school's admins change them; teachers
   of the groups taking part read them. Their lesson links and observations follow.
-- A pupil's data (everything stored about them, and erasing it): the school's admins.
+- A pupil's data (everything stored about them, and erasing it): the school's admins
+  (`manage_data` on the pupil, `manage_pupil_data` on their group).
 """
 
 from __future__ import annotations
 
 from django.db.models import Model, Q
 
-from classroom.models import Pupil
-from classroom.permissions import ANONYMOUS, Actor, GroupScopedRules, actor_for, register
+from classroom.models import Group, Pupil
+from classroom.permissions import (
+    MAY_CHANGE,
+    Actor,
+    GroupScopedRules,
+    checked_by,
+    declare_operation,
+    register,
+    school_admin_of,
+)
 
 from .models import Consent, Intervention, InterventionLesson, Observation, Study
 
@@ -93,25 +102,19 @@ class InterventionPartRules:
 STUDIES = StudyRules()
 INTERVENTIONS = InterventionRules()
 
-register(Study, STUDIES)
-register(Consent, GroupScopedRules(group_path="pupil__group_id", pupils_read="none"))
+register(Study, STUDIES, export=checked_by("can_export"))
+# Consent is set per pupil (asked about the pupil): by those who may change the pupil.
+register(
+    Consent,
+    GroupScopedRules(group_path="pupil__group_id", pupils_read="none"),
+    set_consent=MAY_CHANGE,
+)
 register(Intervention, INTERVENTIONS)
+# Linking a lesson and logging an observation are their `create`, asked about the
+# intervention: its design team and the school's admins.
 register(InterventionLesson, InterventionPartRules(InterventionLesson))
 register(Observation, InterventionPartRules(Observation))
 
-
-def can_export(user, study: Study) -> bool:
-    actor = actor_for(user)
-    return actor is not ANONYMOUS and STUDIES.can_export(actor, study)
-
-
-def can_manage_pupil_data(user, pupil: Pupil) -> bool:
-    """Export everything about a pupil, or erase them: the school's admins."""
-    return manages_pupil_data_in(user, pupil.group.school_id)
-
-
-def manages_pupil_data_in(user, school_id: int) -> bool:
-    actor = actor_for(user)
-    if actor is ANONYMOUS:
-        return False
-    return actor.is_superuser or school_id in actor.admin_school_ids
+# Everything stored about a pupil (see it, download it, erase it): the school's admins.
+declare_operation(Pupil, "manage_data", school_admin_of("group__school_id"))
+declare_operation(Group, "manage_pupil_data", school_admin_of("school_id"))

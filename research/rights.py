@@ -1,6 +1,7 @@
-"""A pupil's data rights: everything stored about them as one zip, and erasure.
+"""A pupil's data rights: everything stored about them as one zip. Erasure is an action
+(research.actions.erase_pupil).
 
-Only a school admin calls these (research.permissions.can_manage_pupil_data).
+Only a school admin calls these (the `manage_data` operation on Pupil, research.permissions).
 """
 
 from __future__ import annotations
@@ -9,19 +10,15 @@ import io
 import json
 import zipfile
 
-from django.contrib.sessions.models import Session
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.utils import timezone
 
-from classroom.models import IdempotencyRecord, Pupil
+from classroom.models import Pupil, UsageEvent
 from goals.models import GoalStar, SelfAssessment, TeacherAssessment
 from logbook.models import ConversationNote, LogbookEntry, Photo
-from planboard import actions as planboard_actions
 from planboard.models import Plan
 
-from . import events
-from .models import Consent, UsageEvent
+from .models import Consent
 
 
 def _dump(data) -> bytes:
@@ -106,34 +103,3 @@ def pupil_data(pupil: Pupil) -> bytes:
             with pupil.photo.open("rb") as handle:
                 archive.writestr("portrait.jpg", handle.read())
     return out.getvalue()
-
-
-@transaction.atomic
-def erase_pupil(pupil: Pupil, *, by) -> None:
-    """Remove the pupil, every record and event about them, and their files. Planbord
-    places they held are freed. What stays is one event that a pupil of the group was
-    erased, without anything that refers to them."""
-    group = pupil.group
-    for plan in Plan.objects.filter(pupil=pupil).select_related("slot__activity", "board"):
-        planboard_actions.unplan(plan_obj=plan, actor=by)
-    files = []
-    for photo in Photo.objects.filter(pupil=pupil):
-        files += [(photo.image.storage, photo.image.name)]
-        files += [(photo.thumbnail.storage, photo.thumbnail.name)]
-    if pupil.photo:
-        files.append((pupil.photo.storage, pupil.photo.name))
-    user = pupil.user
-    UsageEvent.objects.filter(pupil=pupil).delete()
-    UsageEvent.objects.filter(actor=user).delete()
-    IdempotencyRecord.objects.filter(user=user).delete()
-    for session in Session.objects.iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
-    user.delete()  # cascades to the pupil and everything that belongs to them
-    events.record("pupil_erased", actor=by, group=group)
-
-    def remove_files():
-        for storage, name in files:
-            storage.delete(name)
-
-    transaction.on_commit(remove_files)

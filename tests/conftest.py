@@ -3,14 +3,27 @@
 Two schools. In school A, `teacher` teaches group G (pupils `pupil` and `classmate`),
 `colleague` teaches group H (pupil `other_pupil`), `school_admin` runs school A. In
 school B, `other_school_teacher` teaches group GB.
+
+`world` is built once per test module, inside a transaction that is rolled back after
+the module; each test runs in a savepoint within it and gets its own deep copy of the
+instances (what Django's setUpTestData does). Tests marked
+`django_db(transaction=True)` (browser, consumer and concurrency tests) get
+`transactional_world` instead: built for the test and committed, then flushed.
 """
 
+import copy
+import shutil
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections, transaction
+from django.db.models import Model
+from django.test import override_settings
 from django.utils import timezone
+from pytest_django.fixtures import validate_django_db
 from rest_framework.test import APIClient
 
 from classroom import actions
@@ -139,14 +152,14 @@ def build_world() -> World:
         teacher=teacher, pupil=pupil, goal=goal, level=1, note="Oefent nog met noemers."
     )
     # A running lesson with goal and place choices open, Noor's entry, photo and a note.
-    actions.update_lesson(
+    actions.configure_lesson(
         lesson,
         goal_openness="choice",
         place_openness="free",
         instruction_openness="free",
         partner_openness="choice",
     )
-    actions.set_lesson_options(lesson, goals=[goal])
+    actions.configure_lesson(lesson, goals=[goal])
     actions.start_lesson(lesson, teacher=teacher)
     entry = entries.choose(pupil=pupil, lesson=lesson, aspect="goal", value=[goal.pk])
     photo = logbook_actions.add_photo(
@@ -207,9 +220,163 @@ def build_world() -> World:
     )
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def is_transactional(item) -> bool:
+    """Whether pytest-django runs this test as a TransactionTestCase (committed writes,
+    the database flushed afterwards)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        transactional, reset_sequences, *_ = validate_django_db(marker)
+        if transactional or reset_sequences:
+            return True
+    names = item.fixturenames
+    return any(
+        name in names for name in ("transactional_db", "live_server", "django_db_reset_sequences")
+    )
+
+
+def _uses_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or "_django_db_helper" in getattr(
+        item, "fixturenames", ()
+    )
+
+
+def _forget_actors(world: World) -> None:
+    """Drop classroom.permissions.actor_for's cache from the built users, so that every
+    test computes its roles as a fresh request does."""
+    seen = set()
+
+    def walk(obj):
+        if not isinstance(obj, Model) or id(obj) in seen:
+            return
+        seen.add(id(obj))
+        obj.__dict__.pop("_leerregie_actor", None)
+        for related in obj._state.fields_cache.values():
+            walk(related)
+
+    for value in vars(world).values():
+        walk(value)
+
+
+class SharedWorld:
+    """The world of one test module: built once inside `transaction.atomic()` on every
+    database, rolled back when the module ends. pytest-django's per-test atomics nest in
+    it as savepoints, so a test's writes are undone after it.
+
+    A test of the module that uses the database without this world (a transactional
+    test, or one that builds its own data) must not see it: `pytest_runtest_setup`
+    closes it before such a test and opens it again, built afresh, before the next test
+    that wants it."""
+
+    current: "SharedWorld | None" = None  # the one whose transaction is open
+    by_module: dict = {}
+    next_item = None  # set by pytest_runtest_setup before the item's fixtures
+
+    def __init__(self, module, blocker, media, extend):
+        self.module, self.blocker, self.media, self.extend = module, blocker, media, extend
+        self.world = None
+        self._atomics = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._atomics is not None
+
+    def open(self) -> None:
+        if self.is_open:
+            return
+        if SharedWorld.current is not None:
+            SharedWorld.current.close()
+        shutil.rmtree(self.media, ignore_errors=True)
+        self.media.mkdir(parents=True)
+        with self.blocker.unblock():
+            atomics = ExitStack()
+            for alias in connections:
+                atomics.enter_context(transaction.atomic(using=alias))
+            try:
+                with override_settings(MEDIA_ROOT=self.media, PASSWORD_HASHERS=FAST_HASHERS):
+                    world = build_world()
+                    if self.extend is not None:
+                        self.extend(world)
+            except BaseException:
+                self._roll_back(atomics)
+                raise
+        _forget_actors(world)
+        self.world, self._atomics = world, atomics
+        SharedWorld.current = self
+
+    def _roll_back(self, atomics: ExitStack) -> None:
+        for alias in connections:
+            transaction.set_rollback(True, using=alias)
+        atomics.close()
+
+    def close(self) -> None:
+        if not self.is_open:
+            return
+        atomics, self._atomics, self.world = self._atomics, None, None
+        SharedWorld.current = None
+        with self.blocker.unblock():
+            self._roll_back(atomics)
+
+
+def _wants_shared_world(item) -> bool:
+    return "_shared_world" in getattr(item, "fixturenames", ()) and not is_transactional(item)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before the item's fixtures: close the open module world if this test uses the
+    database without it, and open its module's world again if it wants it."""
+    SharedWorld.next_item = item
+    wants = _wants_shared_world(item)
+    current = SharedWorld.current
+    mine = wants and current is not None and current.module is item.module
+    if current is not None and _uses_database(item) and not mine:
+        current.close()
+    shared = SharedWorld.by_module.get(item.module)
+    if wants and shared is not None:
+        shared.open()
+
+
+@pytest.fixture(scope="module")
+def extend_world():
+    """A module overrides this (module-scoped) to add to its shared world: a function
+    that gets the built world, run once in the same transaction."""
+    return None
+
+
+@pytest.fixture(scope="module")
+def _shared_world(request, django_db_setup, django_db_blocker, tmp_path_factory, extend_world):
+    shared = SharedWorld(
+        request.module, django_db_blocker, tmp_path_factory.mktemp("world-media"), extend_world
+    )
+    SharedWorld.by_module[request.module] = shared
+    # Opened here, before the first test's own fixtures (a module fixture is set up
+    # first), when that test wants it; later tests reopen it in pytest_runtest_setup.
+    if SharedWorld.next_item is not None and _wants_shared_world(SharedWorld.next_item):
+        shared.open()
+    yield shared
+    shared.close()
+    del SharedWorld.by_module[request.module]
+
+
 @pytest.fixture
-def world(db) -> World:
+def transactional_world(transactional_db) -> World:
+    """The world committed for one transactional test (the browser tests' server and
+    the consumers' threads see it); pytest-django flushes the database after the test."""
     return build_world()
+
+
+@pytest.fixture
+def world(request, db, _shared_world, settings) -> World:
+    """The shared world: a deep copy of the module's built world, its files in this
+    test's MEDIA_ROOT. A transactional test gets `transactional_world`."""
+    if is_transactional(request.node):
+        return request.getfixturevalue("transactional_world")
+    assert _shared_world.is_open, "the module's world is not open for this test"
+    shutil.copytree(_shared_world.media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    return copy.deepcopy(_shared_world.world)
 
 
 @pytest.fixture
@@ -232,8 +399,8 @@ def client_as(client):
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Real hashing costs ~0.25 s a password; the matrix builds hundreds of worlds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Real hashing costs ~0.25 s a password, and tests make users of their own.
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def pages_by_role(w) -> dict[str, list[str]]:

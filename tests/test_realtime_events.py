@@ -9,13 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from classroom import actions as classroom_actions
-from classroom.models import Lesson
-from classroom.realtime import publish
+from classroom.models import Lesson, UsageEvent
+from classroom.realtime import messages, publish
 from goals import actions as goal_actions
 from logbook import actions as logbook_actions
 from logbook import entries
 from planboard import actions as planboard_actions
-from research.models import UsageEvent
 from tests.images import jpeg_bytes
 
 
@@ -45,6 +44,14 @@ def _photo():
 CASES = {
     "choose": (
         lambda w: entries.choose(pupil=w.pupil, lesson=w.lesson, aspect="place", value=w.place.pk),
+        [("lesson.L", "lesson.changed")],
+        ["logbook_chosen"],
+    ),
+    # Daan has no entry yet (opening his logbook made none): the choice makes it.
+    "choose, the first": (
+        lambda w: entries.choose(
+            pupil=w.classmate, lesson=w.lesson, aspect="place", value=w.place.pk
+        ),
         [("lesson.L", "lesson.changed")],
         ["logbook_chosen"],
     ),
@@ -125,13 +132,13 @@ CASES = {
         [("lesson.L", "lesson.changed"), ("class.C", "lessons.changed")],
         ["lesson_ended"],
     ),
-    "update_lesson": (
-        lambda w: classroom_actions.update_lesson(w.lesson, differentiation="individual"),
+    "configure_lesson": (
+        lambda w: classroom_actions.configure_lesson(w.lesson, differentiation="individual"),
         [("lesson.L", "lesson.changed")],
         [],
     ),
-    "set_lesson_options": (
-        lambda w: classroom_actions.set_lesson_options(w.lesson, places=[w.place]),
+    "configure_lesson_options": (
+        lambda w: classroom_actions.configure_lesson(w.lesson, places=[w.place]),
         [("lesson.L", "lesson.changed")],
         [],
     ),
@@ -154,6 +161,8 @@ def test_each_action_sends_exactly_its_events_after_commit(
         run(world)
         assert layer.sent == []  # nothing before the commit
     assert [(group, m["type"]) for group, m in layer.sent] == _groups(world, expected)
+    for _group, message in layer.sent:
+        messages.check(message)  # each fits its declared shape (classroom.realtime.messages)
     new = UsageEvent.objects.filter(pk__gt=last_event).order_by("pk")
     assert [e.verb for e in new] == verbs
     lesson_messages = [m for group, m in layer.sent if m["type"] == "lesson.changed"]
@@ -211,7 +220,7 @@ def test_a_change_to_the_lesson_itself_carries_no_line(
     world, layer, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        classroom_actions.update_lesson(world.lesson, goal_openness="free")
+        classroom_actions.configure_lesson(world.lesson, goal_openness="free")
     ((_group, message),) = layer.sent
     assert message["pupil"] is None and message["row"] is None
     assert message["summary"]["openness"]["goal"] == "free"

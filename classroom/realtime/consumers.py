@@ -5,25 +5,28 @@ else: state is fetched over HTTP, so a missed message costs at most a reload."""
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from classroom.permissions import can_change, can_read
+from classroom.models import Group, Lesson
+from classroom.permissions import can
 
-from .groups import board_group, class_group, lesson_group
+from .groups import class_group, lesson_group
 
 FORBIDDEN = 4403
 
 
 class GroupConsumer(AsyncJsonWebsocketConsumer):
     """Joins the group of one object when the user may see it; closes with 4403 if not.
-    Subclasses name the URL argument, the model, the rule and the group."""
+    Subclasses name the URL argument, the model, the operation and the group."""
 
     url_kwarg = ""
+    # The declared operation a user needs on the object to listen (classroom.permissions).
+    operation = "read"
     group_name = None
 
     def find(self, pk: int):
         raise NotImplementedError
 
     def allowed(self, user, obj) -> bool:
-        return can_read(user, obj)
+        return can(user, self.operation, obj)
 
     def group_for(self, pk: int) -> str:
         raise NotImplementedError
@@ -55,36 +58,15 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(event)
 
 
-class BoardConsumer(GroupConsumer):
-    """`ws/planbord/<board>/`: tells every screen of a planbord when it changed."""
-
-    url_kwarg = "board_id"
-
-    def find(self, pk):
-        from planboard.models import Board
-
-        return Board.objects.filter(pk=pk).first()
-
-    def group_for(self, pk):
-        return board_group(pk)
-
-    async def board_changed(self, event):
-        await self.send_json({"type": "board.changed", "version": event["version"]})
-
-
 class LessonConsumer(GroupConsumer):
     """`ws/les/<lesson>/`: the live dashboard. Only those who run the lesson (the group's
     teachers, the school's admins): events name pupils and their choices."""
 
     url_kwarg = "lesson_id"
+    operation = "view_dashboard"
 
     def find(self, pk):
-        from classroom.models import Lesson
-
         return Lesson.objects.filter(pk=pk).first()
-
-    def allowed(self, user, obj):
-        return can_change(user, obj)
 
     def group_for(self, pk):
         return lesson_group(pk)
@@ -99,8 +81,6 @@ class ClassConsumer(GroupConsumer):
     url_kwarg = "group_id"
 
     def find(self, pk):
-        from classroom.models import Group
-
         return Group.objects.filter(pk=pk).first()
 
     def group_for(self, pk):

@@ -15,6 +15,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
+from . import messages
 from .groups import lesson_group
 
 logger = logging.getLogger(__name__)
@@ -59,11 +60,31 @@ def lesson_changed(lesson_id: int, pupil_id: int | None = None) -> int:
         )
         (seq,) = cursor.fetchone()
 
-    def build() -> dict:
-        # The dashboard reads logbook entries; classroom must not import logbook at load.
-        from logbook.dashboard import event
-
-        return event(lesson_id, seq, pupil_id)
-
-    send_on_commit(lesson_group(lesson_id), build)
+    send_on_commit(lesson_group(lesson_id), lambda: _lesson_event(lesson_id, seq, pupil_id))
     return seq
+
+
+def _bare_lesson_event(lesson_id: int, seq: int, pupil_id: int | None) -> dict:
+    """Without an app that registers the dashboard's builder: the number alone, so a
+    screen still sees that something changed and reloads its snapshot."""
+    return {
+        "type": "lesson.changed",
+        "lesson": lesson_id,
+        "seq": seq,
+        "pupil": pupil_id,
+        "row": None,
+        "summary": None,
+    }
+
+
+_lesson_event: Callable[[int, int, int | None], dict] = _bare_lesson_event
+
+
+def register_lesson_event(builder: Callable[[int, int, int | None], dict], shape: type) -> None:
+    """The app that owns the dashboard (logbook) registers, at ready(), how the
+    `lesson.changed` message for a change is built: `builder(lesson_id, seq, pupil_id)`,
+    called after commit, and the message's shape (a TypedDict). Classroom itself knows
+    nothing of logbook entries."""
+    global _lesson_event
+    _lesson_event = builder
+    messages.declare("lesson.changed", shape)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from classroom import actions
 from classroom.models import Group, Pupil
-from classroom.permissions import actor_for
+from classroom.permissions import is_pupil, is_staff_member
 from classroom.pictograms import CODE_GRID, label
 
 # A shared Chromebook remembers its class, so tomorrow's first pupil taps straight in.
@@ -31,10 +31,9 @@ def _group_for_code(code: str) -> Group | None:
 
 
 def start(request):
-    actor = actor_for(request.user)
-    if actor.pupil is not None:
+    if is_pupil(request.user):
         return redirect("frontend:pupil-home")
-    if actor.is_staff_member:
+    if is_staff_member(request.user):
         return redirect("frontend:teacher-home")
     if request.user.is_authenticated:  # a researcher: an account without a school
         return redirect("frontend:research-home")

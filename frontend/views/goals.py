@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from classroom.models import Group, Pupil
 from classroom.permissions import (
-    actor_for,
-    can_create,
+    get_changeable_or_404,
     get_readable_or_404,
+    pupil_of,
     readable,
-    require_change,
+    require_create,
 )
 from goals import actions
 from goals.booklet import block_overview, current_block, pupil_booklet
@@ -33,7 +33,7 @@ def _blocks(user, group_id: int):
 
 @pupil_required
 def pupil_booklet_page(request, block_id: int | None = None):
-    pupil = actor_for(request.user).pupil
+    pupil = pupil_of(request.user)
     blocks = list(_blocks(request.user, pupil.group_id))
     if block_id is None:
         block = current_block(pupil.group)
@@ -53,8 +53,7 @@ def pupil_booklet_page(request, block_id: int | None = None):
 
 @staff_required
 def group_blocks(request, group_id: int):
-    group = get_readable_or_404(request.user, Group, pk=group_id)
-    require_change(request.user, group)
+    group = get_changeable_or_404(request.user, Group, pk=group_id)
     return render(
         request,
         "teacher/blocks.html",
@@ -68,8 +67,7 @@ def group_blocks(request, group_id: int):
 
 @staff_required
 def block_overview_page(request, block_id: int):
-    block = get_readable_or_404(request.user, Block.objects.select_related("group"), pk=block_id)
-    require_change(request.user, block)
+    block = get_changeable_or_404(request.user, Block.objects.select_related("group"), pk=block_id)
     attention = request.GET.get("filter") == "level1"
     return render(
         request,
@@ -80,8 +78,7 @@ def block_overview_page(request, block_id: int):
 
 @staff_required
 def pupil_booklet_for_teacher(request, pupil_id: int):
-    pupil = get_readable_or_404(request.user, Pupil.objects.select_related("group"), pk=pupil_id)
-    require_change(request.user, pupil)
+    pupil = get_changeable_or_404(request.user, Pupil.objects.select_related("group"), pk=pupil_id)
     blocks = list(_blocks(request.user, pupil.group_id))
     block_id = request.GET.get("blok")
     if block_id:
@@ -108,8 +105,7 @@ def pupil_booklet_for_teacher(request, pupil_id: int):
 def assess(request, pupil_id: int, goal_id: int):
     pupil = get_readable_or_404(request.user, Pupil.objects.select_related("group"), pk=pupil_id)
     goal = get_readable_or_404(request.user, Goal.objects.select_related("block"), pk=goal_id)
-    if not can_create(request.user, TeacherAssessment, pupil):
-        require_change(request.user, pupil)  # raises: 403
+    require_create(request.user, TeacherAssessment, pupil)
     back = (
         reverse("frontend:teacher-pupil-booklet", args=[pupil.pk])
         + f"?blok={goal.block_id}#goal-{goal.pk}"

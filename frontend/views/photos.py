@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from classroom.models import Pupil
-from classroom.permissions import can_create, get_readable_or_404, readable
+from classroom.permissions import get_readable_or_404, readable, require_create
 from goals.models import Goal
 from logbook import actions
 from logbook.models import ConversationNote, Photo
@@ -51,9 +51,8 @@ def pupil_photos(request):
 @staff_required
 def add_note(request, pupil_id: int):
     pupil = get_readable_or_404(request.user, Pupil.objects.select_related("group"), pk=pupil_id)
+    require_create(request.user, ConversationNote, pupil)
     back = reverse("frontend:teacher-pupil-booklet", args=[pupil.pk]) + "#notes"
-    if not can_create(request.user, ConversationNote, pupil):
-        return redirect(back)
     goal_ids = [int(g) for g in request.POST.getlist("goals") if g.isdigit()]
     goals = readable(request.user, Goal.objects.filter(pk__in=goal_ids))
     try:

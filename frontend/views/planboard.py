@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from classroom.models import Group, Pupil
-from classroom.permissions import actor_for, get_readable_or_404, require_change
+from classroom.permissions import (
+    get_changeable_or_404,
+    get_readable_or_404,
+    pupil_of,
+    require,
+)
 from planboard import actions
 from planboard.models import Activity, Board, Plan, Slot
 
@@ -34,7 +40,7 @@ def todays_board(group: Group) -> Board | None:
 
 @pupil_required
 def pupil_board(request):
-    pupil = actor_for(request.user).pupil
+    pupil = pupil_of(request.user)
     return render(
         request, "pupil/planboard.html", {"pupil": pupil, "board": todays_board(pupil.group)}
     )
@@ -47,9 +53,7 @@ def _day(request) -> date:
 
 
 def _managed_group(request, group_id: int) -> Group:
-    group = get_readable_or_404(request.user, Group, pk=group_id)
-    require_change(request.user, group)
-    return group
+    return get_changeable_or_404(request.user, Group, pk=group_id)
 
 
 @staff_required
@@ -97,49 +101,58 @@ def teacher_board_change(request, group_id: int):
     group = _managed_group(request, group_id)
     day = _day(request)
     back = reverse("frontend:teacher-planboard", args=[group.pk]) + f"?datum={day:%Y-%m-%d}"
-    board = actions.board_for(group, day)
     command = request.POST.get("command")
+    if command not in ("slot", "reuse", "move"):
+        raise Http404
+    # The day's board is made only for a command that composes it, and in the same
+    # transaction: a refused change leaves no empty board behind.
     try:
-        if command == "slot":
-            activity = get_readable_or_404(request.user, Activity, pk=request.POST.get("activity"))
-            actions.set_slot(
-                board,
-                activity,
-                on=request.POST.get("on") == "1",
-                compulsory=request.POST.get("compulsory") == "1",
-            )
-        elif command == "reuse":
-            source = get_readable_or_404(request.user, Board, pk=request.POST.get("source"))
-            actions.reuse_board(source, board)
-        elif command == "move":
-            plan = get_readable_or_404(request.user, Plan, pk=request.POST.get("plan"), board=board)
-            slot = get_readable_or_404(request.user, Slot, pk=request.POST.get("slot"), board=board)
-            actions.move(teacher=request.user, plan_obj=plan, to_slot=slot)
-            messages.success(
-                request,
-                _("%(name)s now goes to %(activity)s.")
-                % {"name": plan.pupil.display_name, "activity": slot.activity.name},
-            )
-        else:
-            raise Http404
+        with transaction.atomic():
+            _change_board(request, group, day, command)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(back)
 
 
+def _change_board(request, group, day, command: str) -> None:
+    if command == "move":
+        board = get_readable_or_404(request.user, Board, group=group, date=day, part="day")
+    else:
+        board = actions.board_for(group, day)
+    if command == "slot":
+        activity = get_readable_or_404(request.user, Activity, pk=request.POST.get("activity"))
+        actions.set_slot(
+            board,
+            activity,
+            on=request.POST.get("on") == "1",
+            compulsory=request.POST.get("compulsory") == "1",
+        )
+    elif command == "reuse":
+        source = get_readable_or_404(request.user, Board, pk=request.POST.get("source"))
+        actions.reuse_board(source, board)
+    elif command == "move":
+        plan = get_readable_or_404(request.user, Plan, pk=request.POST.get("plan"), board=board)
+        require(request.user, "move_child", plan)
+        slot = get_readable_or_404(request.user, Slot, pk=request.POST.get("slot"), board=board)
+        actions.move(teacher=request.user, plan_obj=plan, to_slot=slot)
+        messages.success(
+            request,
+            _("%(name)s now goes to %(activity)s.")
+            % {"name": plan.pupil.display_name, "activity": slot.activity.name},
+        )
+
+
 @staff_required
 def digibord(request, board_id: int):
     """The class screen: the board, children as pictures, no names."""
-    board = get_readable_or_404(request.user, Board.objects.select_related("group"), pk=board_id)
-    require_change(request.user, board)
+    board = get_changeable_or_404(request.user, Board.objects.select_related("group"), pk=board_id)
     return render(request, "planboard/digibord.html", {"board": board})
 
 
 @staff_required
 def pupil_week(request, pupil_id: int):
     """Per child: the week's corners and the goals they practise."""
-    pupil = get_readable_or_404(request.user, Pupil, pk=pupil_id)
-    require_change(request.user, pupil)
+    pupil = get_changeable_or_404(request.user, Pupil, pk=pupil_id)
     since = timezone.localdate() - timedelta(days=6)
     plans = (
         Plan.objects.filter(pupil=pupil, board__date__gte=since)

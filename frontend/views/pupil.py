@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from classroom.models import Lesson
-from classroom.permissions import actor_for, readable
+from classroom.permissions import pupil_of, readable
 
 from ..access import pupil_required
 from .auth import class_grid_url
@@ -15,7 +15,7 @@ from .planboard import todays_board
 
 @pupil_required
 def home(request):
-    pupil = actor_for(request.user).pupil
+    pupil = pupil_of(request.user)
     today = timezone.localdate()
     lessons = list(readable(request.user, Lesson.objects.filter(date=today)).order_by("title"))
     running = [lesson for lesson in lessons if lesson.is_running]
@@ -32,6 +32,6 @@ def home(request):
 @pupil_required
 def switch(request):
     """One tap on a shared Chromebook: log this pupil out and show the class again."""
-    target = class_grid_url(actor_for(request.user).pupil)
+    target = class_grid_url(pupil_of(request.user))
     logout(request)
     return redirect(target)

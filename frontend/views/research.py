@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,26 +14,29 @@ from django.views.decorators.http import require_POST
 
 from classroom.models import Pupil, School
 from classroom.permissions import (
-    actor_for,
+    can,
     can_change,
+    creatable_in,
+    get_changeable_or_404,
+    get_permitted_or_404,
     get_readable_or_404,
+    may_create_somewhere,
     readable,
-    require_change,
     require_create,
 )
 from logbook import dashboard
 from research import actions
-from research.export import FORMATS, Export, filename, zip_stream
+from research.exports import FORMATS, Export, filename, zip_stream
 from research.models import (
     Consent,
     ConsentStatus,
     Intervention,
     InterventionLesson,
+    Observation,
     Phase,
     Study,
 )
-from research.permissions import can_export, can_manage_pupil_data
-from research.rights import erase_pupil, pupil_data
+from research.rights import pupil_data
 
 from ..access import adult_required, staff_required
 from ..quadrant_svg import trajectory_dots
@@ -50,15 +52,15 @@ def _errors(request, error) -> None:
 
 @adult_required
 def home(request):
-    actor = actor_for(request.user)
+    schools = School.objects.all()
     return render(
         request,
         "research/home.html",
         {
             "studies": readable(request.user, Study.objects.select_related("school")),
             "interventions": readable(request.user, Intervention.objects.all()),
-            "may_add_study": actor.is_superuser or bool(actor.admin_school_ids),
-            "may_add_intervention": actor.is_staff_member,
+            "may_add_study": may_create_somewhere(request.user, Study, schools),
+            "may_add_intervention": may_create_somewhere(request.user, Intervention, schools),
         },
     )
 
@@ -67,10 +69,7 @@ def home(request):
 
 
 def _study_form_schools(request):
-    actor = actor_for(request.user)
-    if actor.is_superuser:
-        return School.objects.all()
-    return School.objects.filter(pk__in=actor.admin_school_ids)
+    return creatable_in(request.user, Study, School.objects.all())
 
 
 def _save_study(request, study, form):
@@ -95,8 +94,7 @@ def _save_study(request, study, form):
 def study_form(request, study_id: int | None = None):
     study = None
     if study_id is not None:
-        study = get_readable_or_404(request.user, Study, pk=study_id)
-        require_change(request.user, study)
+        study = get_changeable_or_404(request.user, Study, pk=study_id)
     schools = _study_form_schools(request)
     if not schools.exists():
         raise PermissionDenied
@@ -133,7 +131,8 @@ def _consent_rows(request, study):
     """The pupils of the study whose consent this user may set, with their status."""
     pupils = readable(request.user, Pupil.objects.filter(group__in=study.groups.all()))
     pupils = [p for p in pupils.select_related("group").order_by("group__name", "display_name")]
-    if not pupils or not can_change(request.user, pupils[0]):
+    # Staff read exactly the pupils they manage, so one pupil answers for them all.
+    if not pupils or not can(request.user, "set_consent", pupils[0], model=Consent):
         return []
     current = {
         c.pupil_id: c
@@ -156,7 +155,7 @@ def study_page(request, study_id: int):
             "study": study,
             "groups": study.groups.all(),
             "counts": counts,
-            "may_export": can_export(request.user, study),
+            "may_export": can(request.user, "export", study),
             "may_change": can_change(request.user, study),
             "consent_rows": _consent_rows(request, study),
             "statuses": ConsentStatus.choices,
@@ -172,21 +171,16 @@ def study_consent(request, study_id: int):
     rows = _consent_rows(request, study)
     if not rows:
         raise PermissionDenied  # only the pupils' teachers and the school's admins
-    changed = 0
-    with transaction.atomic():
-        for pupil, consent in rows:
-            status = request.POST.get(f"consent-{pupil.pk}")
-            if status is None or (consent and consent.status == status):
-                continue
-            if status == ConsentStatus.UNKNOWN and consent is None:
-                continue
-            try:
-                actions.set_consent(study=study, pupil=pupil, status=status, by=request.user)
-            except ValidationError as error:
-                transaction.set_rollback(True)
-                _errors(request, error)
-                return redirect("frontend:study", study_id=study.pk)
-            changed += 1
+    statuses = {
+        pupil: request.POST[f"consent-{pupil.pk}"]
+        for pupil, _consent in rows
+        if f"consent-{pupil.pk}" in request.POST
+    }
+    try:
+        changed = actions.set_consents(study=study, statuses=statuses, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("frontend:study", study_id=study.pk)
     messages.success(request, _("Consent saved for %(count)s pupils.") % {"count": changed})
     return redirect(reverse("frontend:study", args=[study.pk]) + "#consent")
 
@@ -195,9 +189,7 @@ def study_consent(request, study_id: int):
 def study_export(request, study_id: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404
-    study = get_readable_or_404(request.user, Study, pk=study_id)
-    if not can_export(request.user, study):
-        raise PermissionDenied
+    study = get_permitted_or_404(request.user, "export", Study, pk=study_id)
     response = StreamingHttpResponse(zip_stream(Export(study), fmt), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{filename(study, fmt)}"'
     response["Cache-Control"] = "private, no-store"
@@ -208,18 +200,14 @@ def study_export(request, study_id: int, fmt: str):
 
 
 def _intervention_schools(request):
-    actor = actor_for(request.user)
-    if actor.is_superuser:
-        return School.objects.all()
-    return School.objects.filter(pk__in=actor.staff_school_ids)
+    return creatable_in(request.user, Intervention, School.objects.all())
 
 
 @adult_required
 def intervention_form(request, intervention_id: int | None = None):
     intervention = None
     if intervention_id is not None:
-        intervention = get_readable_or_404(request.user, Intervention, pk=intervention_id)
-        require_change(request.user, intervention)
+        intervention = get_changeable_or_404(request.user, Intervention, pk=intervention_id)
     schools = _intervention_schools(request)
     if not schools.exists():
         raise PermissionDenied
@@ -293,16 +281,18 @@ def intervention_page(request, intervention_id: int):
     )
 
 
-def _changeable_intervention(request, intervention_id):
+def _intervention_to_add(request, intervention_id: int, part) -> Intervention:
+    """The intervention, when the user may add a `part` to it (a lesson link, an
+    observation): 404 when it is not readable, 403 when it is read-only."""
     intervention = get_readable_or_404(request.user, Intervention, pk=intervention_id)
-    require_change(request.user, intervention)
+    require_create(request.user, part, intervention)
     return intervention
 
 
 @require_POST
 @adult_required
 def intervention_observation(request, intervention_id: int):
-    intervention = _changeable_intervention(request, intervention_id)
+    intervention = _intervention_to_add(request, intervention_id, Observation)
     form = ObservationForm(request.POST)
     if form.is_valid():
         try:
@@ -321,7 +311,7 @@ def intervention_observation(request, intervention_id: int):
 @require_POST
 @adult_required
 def intervention_link(request, intervention_id: int):
-    intervention = _changeable_intervention(request, intervention_id)
+    intervention = _intervention_to_add(request, intervention_id, InterventionLesson)
     form = LessonLinkForm(request.POST, intervention=intervention)
     if form.is_valid():
         try:
@@ -338,8 +328,7 @@ def intervention_link(request, intervention_id: int):
 @require_POST
 @adult_required
 def intervention_unlink(request, link_id: int):
-    link = get_readable_or_404(request.user, InterventionLesson, pk=link_id)
-    require_change(request.user, link)
+    link = get_changeable_or_404(request.user, InterventionLesson, pk=link_id)
     actions.unlink_lesson(link)
     messages.success(request, _("The lesson is no longer linked."))
     return redirect(reverse("frontend:intervention", args=[link.intervention_id]) + "#phases")
@@ -349,12 +338,9 @@ def intervention_unlink(request, link_id: int):
 
 
 def _pupil_for_admin(request, pupil_id: int) -> Pupil:
-    pupil = get_readable_or_404(
-        request.user, Pupil.objects.select_related("group__school"), pk=pupil_id
+    return get_permitted_or_404(
+        request.user, "manage_data", Pupil.objects.select_related("group__school"), pk=pupil_id
     )
-    if not can_manage_pupil_data(request.user, pupil):
-        raise PermissionDenied
-    return pupil
 
 
 @staff_required
@@ -384,6 +370,6 @@ def pupil_erase(request, pupil_id: int):
         )
         return redirect("frontend:pupil-data", pupil_id=pupil.pk)
     group_id, name = pupil.group_id, pupil.display_name
-    erase_pupil(pupil, by=request.user)
+    actions.erase_pupil(pupil, by=request.user)
     messages.success(request, _("%(name)s and all their data are erased.") % {"name": name})
     return redirect("frontend:group", group_id=group_id)

@@ -13,9 +13,13 @@ from django.views.decorators.http import require_POST
 
 from classroom import actions
 from classroom.models import Group, Pupil
-from classroom.permissions import get_readable_or_404, readable, require_change
+from classroom.permissions import (
+    can,
+    get_permitted_or_404,
+    get_readable_or_404,
+    readable,
+)
 from classroom.quadrant import intended_regie
-from research.permissions import manages_pupil_data_in
 
 from ..access import staff_required
 from .auth import photo_response
@@ -29,10 +33,10 @@ def home(request):
     return render(request, "teacher/home.html", {"groups": groups})
 
 
-def _managed_group(request, group_id: int) -> Group:
-    group = get_readable_or_404(request.user, Group.objects.select_related("school"), pk=group_id)
-    require_change(request.user, group)
-    return group
+def _managed_group(request, group_id: int, operation: str = "change") -> Group:
+    return get_permitted_or_404(
+        request.user, operation, Group.objects.select_related("school"), pk=group_id
+    )
 
 
 def _class_url(request, group: Group) -> str:
@@ -55,7 +59,7 @@ def group(request, group_id: int):
             "places": group.places.all(),
             "lessons": lessons,
             "class_url": _class_url(request, group),
-            "may_manage_data": manages_pupil_data_in(request.user, group.school_id),
+            "may_manage_data": can(request.user, "manage_pupil_data", group),
         },
     )
 
@@ -92,7 +96,7 @@ def login_cards(request, group_id: int):
 @require_POST
 @staff_required
 def new_class_code(request, group_id: int):
-    group = _managed_group(request, group_id)
+    group = _managed_group(request, group_id, "new_class_code")
     actions.regenerate_class_code(group)
     messages.success(
         request,
@@ -102,16 +106,16 @@ def new_class_code(request, group_id: int):
     return redirect("frontend:group", group_id=group.pk)
 
 
-def _managed_pupil(request, pupil_id: int) -> Pupil:
-    pupil = get_readable_or_404(request.user, Pupil.objects.select_related("group"), pk=pupil_id)
-    require_change(request.user, pupil)
-    return pupil
+def _managed_pupil(request, pupil_id: int, operation: str) -> Pupil:
+    return get_permitted_or_404(
+        request.user, operation, Pupil.objects.select_related("group"), pk=pupil_id
+    )
 
 
 @require_POST
 @staff_required
 def unlock_pupil(request, pupil_id: int):
-    pupil = _managed_pupil(request, pupil_id)
+    pupil = _managed_pupil(request, pupil_id, "unlock")
     actions.unlock_pupil(pupil)
     messages.success(request, _("%(name)s can log in again.") % {"name": pupil.display_name})
     return redirect("frontend:group", group_id=pupil.group_id)
@@ -120,7 +124,7 @@ def unlock_pupil(request, pupil_id: int):
 @require_POST
 @staff_required
 def new_picture_code(request, pupil_id: int):
-    pupil = _managed_pupil(request, pupil_id)
+    pupil = _managed_pupil(request, pupil_id, "new_picture_code")
     actions.reset_picture_code(pupil)
     messages.success(
         request,

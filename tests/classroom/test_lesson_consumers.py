@@ -11,15 +11,10 @@ from classroom.models import Lesson
 from config.asgi import application
 from logbook import entries
 from tests import ws
-from tests.conftest import build_world
 
+# Transactional (the consumers close the connection around their look-ups): `world` is
+# committed for each test (tests/conftest.py's transactional_world).
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def world(transactional_db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build_world()
 
 
 def listen(path, user, act):

@@ -14,14 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from classroom.models import Pupil
-from tests.conftest import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def world(transactional_db):
-    return build_world()
 
 
 def test_a_hundred_rapid_guesses_lock_the_pupil_and_keep_them_locked(world, server):

@@ -12,7 +12,7 @@ from django.test import Client
 from classroom import actions
 from research import actions as research_actions
 from research.models import Dataset, Phase
-from tests.conftest import build_world, pages_by_role
+from tests.conftest import pages_by_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,8 +20,8 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
-def world(transactional_db):
-    world = build_world()
+def world(transactional_world):
+    world = transactional_world
     world.researcher = get_user_model().objects.create_user("dr.onderzoek", password="x" * 12)
     world.study = research_actions.save_study(
         None,

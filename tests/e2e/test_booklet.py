@@ -4,15 +4,9 @@ import pytest
 from playwright.sync_api import expect
 
 from goals.models import SelfAssessment
-from tests.conftest import build_world
 from tests.e2e.test_login_flows import _small_targets, log_in_as_noor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def world(transactional_db):
-    return build_world()
 
 
 def goal_card(page, statement):

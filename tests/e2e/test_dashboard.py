@@ -7,15 +7,15 @@ from playwright.sync_api import expect
 from classroom.realtime import publish
 from logbook import entries
 from logbook.models import LogbookEntry
-from tests.e2e.test_logbook import fractions_world, log_in_teacher, tap_and_wait
+from tests.e2e.test_logbook import add_fractions, log_in_teacher, tap_and_wait
 from tests.e2e.test_login_flows import log_in_as_noor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def world(transactional_db):
-    return fractions_world()
+def world(transactional_world):
+    return add_fractions(transactional_world)
 
 
 def card(page, name):

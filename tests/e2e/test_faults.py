@@ -21,10 +21,8 @@ from django.db import connection
 from django.test import Client
 from playwright.sync_api import expect
 
-from classroom.models import Lesson
+from classroom.models import Lesson, UsageEvent
 from logbook.models import LogbookEntry
-from research.models import UsageEvent
-from tests.conftest import build_world
 from tests.e2e.conftest import Daphne, _free_port
 from tests.e2e.test_dashboard import card
 from tests.e2e.test_logbook import log_in_teacher
@@ -69,11 +67,6 @@ def redis(tmp_path):
     server = RedisServer(tmp_path).start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def world(transactional_db):
-    return build_world()
 
 
 def pupil_http(base_url, pupil):

@@ -10,17 +10,15 @@ from playwright.sync_api import expect
 from classroom import actions
 from goals.models import SelfAssessment
 from logbook.models import LogbookEntry, Photo
-from tests.conftest import build_world
 from tests.e2e.test_login_flows import _small_targets, log_in_as_noor
 from tests.images import jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def fractions_world():
+def add_fractions(world):
     """The shared world plus a lesson in which pupils choose goal, instruction, partner
     and place."""
-    world = build_world()
     world.fractions = actions.create_lesson(
         group=world.group,
         title="Breuken oefenen",
@@ -30,13 +28,13 @@ def fractions_world():
         partner_openness="choice",
         place_openness="free",
     )
-    actions.set_lesson_options(world.fractions, goals=list(world.block.goals.all()))
+    actions.configure_lesson(world.fractions, goals=list(world.block.goals.all()))
     return world
 
 
 @pytest.fixture
-def world(transactional_db):
-    return fractions_world()
+def world(transactional_world):
+    return add_fractions(transactional_world)
 
 
 def log_in_teacher(page):

@@ -4,15 +4,9 @@ import pytest
 from playwright.sync_api import expect
 
 from classroom.pictograms import CODE_GRID
-from tests.conftest import build_world
 
+# Transactional: `world` is committed (tests/conftest.py), so the server process sees it.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def world(transactional_db):
-    # Committed, so the server process sees it.
-    return build_world()
 
 
 def tap_code(page, keys):

@@ -10,16 +10,10 @@ from playwright.sync_api import expect
 
 from goals.models import SelfAssessment
 from logbook.models import Photo
-from tests.conftest import build_world
 from tests.e2e.test_login_flows import log_in_as_noor
 from tests.images import jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def world(transactional_db):
-    return build_world()
 
 
 def take_offline(page):

@@ -5,7 +5,6 @@ from playwright.sync_api import expect
 
 from planboard import actions
 from planboard.models import Plan
-from tests.conftest import build_world
 from tests.e2e.test_logbook import log_in_teacher
 from tests.e2e.test_login_flows import _small_targets, open_class_as_pupil, tap_code
 from tests.images import jpeg_bytes
@@ -14,8 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def world(transactional_db):
-    world = build_world()
+def world(transactional_world):
+    world = transactional_world
     telspel = actions.create_activity(
         group=world.group, name="Telspel", pictogram="star", capacity=1
     )

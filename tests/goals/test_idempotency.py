@@ -7,8 +7,8 @@ import pytest
 from django.db import close_old_connections
 from django.test import Client
 
+from classroom.models import UsageEvent
 from goals.models import GoalStar, SelfAssessment
-from research.models import UsageEvent
 from tests.conftest import build_world
 
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from classroom.models import AppendOnlyError, UsageEvent
 from goals import actions
 from goals.models import GoalStar, SelfAssessment
-from research.models import AppendOnlyError, UsageEvent
 
 
 def events(verb):

@@ -4,12 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from classroom import actions as classroom_actions
+from classroom.models import UsageEvent
 from classroom.quadrant import enacted, openness_of
 from goals import actions as goal_actions
 from goals.models import SelfAssessment
 from logbook import dashboard, entries
 from logbook.models import LogbookEntry
-from research.models import UsageEvent
 
 
 def choose(world, aspect, value, pupil=None):
@@ -34,7 +34,7 @@ def test_goal_choice_offers_only_the_teachers_options(world):
 
 
 def test_free_goals_offer_the_whole_booklet_with_starred_goals_first(world):
-    classroom_actions.update_lesson(world.lesson, goal_openness="free")
+    classroom_actions.configure_lesson(world.lesson, goal_openness="free")
     second = world.block.goals.get(code="G6-3.2")
     goal_actions.set_star(pupil=world.pupil, goal=second, starred=True)
     offered = entries.offer(world.lesson, world.pupil, "goal").options
@@ -44,7 +44,7 @@ def test_free_goals_offer_the_whole_booklet_with_starred_goals_first(world):
 
 
 def test_a_fixed_aspect_cannot_be_chosen_by_the_pupil(world):
-    classroom_actions.update_lesson(world.lesson, place_openness="fixed")
+    classroom_actions.configure_lesson(world.lesson, place_openness="fixed")
     with pytest.raises(ValidationError) as error:
         choose(world, "place", world.place.pk)
     assert error.value.messages == ["Your teacher decides this in this lesson."]

@@ -11,7 +11,7 @@ def example_5(world):
         group=world.group, title="Keuze uit doelen", subject="rekenen", goal_openness="choice"
     )
     other = world.block.goals.get(code="G6-3.2")
-    classroom_actions.set_lesson_options(lesson, goals=[world.goal, other])
+    classroom_actions.configure_lesson(lesson, goals=[world.goal, other])
     classroom_actions.start_lesson(lesson, teacher=world.teacher)
     entries.choose(pupil=world.pupil, lesson=lesson, aspect="goal", value=[world.goal.pk])
     entries.override(

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, close_old_connections, transaction
 
 from classroom import actions as classroom_actions
+from classroom.models import UsageEvent
 from classroom.realtime.publish import encoded
 from planboard import actions
 from planboard.models import Plan, Slot
-from research.models import UsageEvent
 from tests.conftest import build_world
 
 

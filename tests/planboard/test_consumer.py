@@ -9,15 +9,10 @@ from channels.testing import WebsocketCommunicator
 from config.asgi import application
 from planboard import actions
 from tests import ws
-from tests.conftest import build_world
 
+# Transactional (the consumer closes the connection around its look-ups): `world` is
+# committed for each test (tests/conftest.py's transactional_world).
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def world(transactional_db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build_world()
 
 
 def connect(board_id, user=None, origin="http://localhost"):

@@ -14,13 +14,14 @@ from django.db import connection
 from django.utils import timezone
 
 from classroom import actions as classroom_actions
-from classroom.models import Group, Lesson, Pupil
+from classroom import usage
+from classroom.models import Group, Lesson, Pupil, UsageEvent
 from goals import actions as goal_actions
 from goals.models import Block, Goal
 from logbook import entries
 from research import actions
-from research.export import COLUMNS, Export, Pseudonyms, zip_stream
-from research.models import Consent, Dataset, Phase, UsageEvent
+from research.exports import COLUMNS, Export, Pseudonyms, zip_stream
+from research.models import Consent, Dataset, Phase
 
 IDS = {"group": 550011, "pupil": 770011, "user": 880011, "lesson": 660011, "block": 440011}
 
@@ -266,6 +267,15 @@ def test_the_codebook_explains_every_column_of_every_file(school):
             assert (dataset, column) in codebook, (dataset, column)
             assert codebook[(dataset, column)]["meaning"]
     assert codebook[("entries", "mood")]["allowed_values"] == "great, ok, hard"
+    # Every verb in the file, and every verb anyone declared, with each context key the
+    # file carries; pupil_erased was once exported but missing here.
+    events = rows(files, "events.csv")
+    described = {column for dataset, column in codebook if dataset == "events.verb"}
+    assert {e["verb"] for e in events} <= described
+    assert described == set(usage.VERBS) and "pupil_erased" in described
+    for e in events:
+        for key in json.loads(e["context"]):
+            assert ("events.context", f"{e['verb']}.{key}") in codebook, (e["verb"], key)
     assert "Regie in groep 7" in files["README.md"]
     assert "dates only" not in files["README.md"] or study.coarsen_to_day
 

@@ -12,14 +12,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import ForeignKey, ManyToManyField, OneToOneField
 
 from classroom import actions as classroom_actions
-from classroom.models import Pupil
+from classroom.models import Pupil, UsageEvent
 from goals import actions as goal_actions
 from logbook import actions as logbook_actions
 from logbook import entries
 from planboard.models import Slot
 from research import actions
-from research.models import Dataset, UsageEvent
-from research.rights import erase_pupil, pupil_data
+from research.actions import erase_pupil
+from research.models import Dataset
+from research.rights import pupil_data
 from tests.images import jpeg_bytes
 
 

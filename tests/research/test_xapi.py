@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from research.export import Export, zip_stream
+from research.exports import Export, zip_stream
 from tests.research.test_export import school  # noqa: F401 - the fixture
 
 STATEMENT_PROPERTIES = {

@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from research.export import FORMATS, Export, zip_stream
+from research.exports import FORMATS, Export, zip_stream
 from research.models import Dataset, Study
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from classroom.demo import seed
 from classroom.models import School
+from frontend.demo import seed
 
 
 class Command(BaseCommand):

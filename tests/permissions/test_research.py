@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from research import actions
 from research.models import Consent, Dataset, Observation, Phase
@@ -22,8 +23,15 @@ PERSONAS = [
 ]
 
 
-@pytest.fixture
-def research(world):
+@pytest.fixture(autouse=True)
+def _english():
+    """As in tests/research: action messages in English."""
+    with translation.override("en"):
+        yield
+
+
+def add_research(world):
+    """The world's study (with a researcher on it), design team and linked lesson."""
     users = get_user_model().objects
     world.researcher = users.create_user("dr.onderzoek", password="correct horse 42")
     world.other_researcher = users.create_user("dr.anders", password="correct horse 42")
@@ -50,14 +58,11 @@ def research(world):
     world.link = actions.link_lesson(
         intervention=world.intervention, lesson=world.lesson, phase=Phase.INTENDED
     )
-    return world
 
 
-def user(world, persona):
-    if persona == "anonymous":
-        return None
-    obj = getattr(world, persona)
-    return obj.user if hasattr(obj, "user") else obj
+@pytest.fixture(scope="module")
+def extend_world():
+    return add_research
 
 
 @dataclass
@@ -216,9 +221,9 @@ def _fill(text, w):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
-def test_research_pages_matrix(research, client, route, persona):
-    w = research
-    who = user(w, persona)
+def test_research_pages_matrix(world, client, route, persona):
+    w = world
+    who = w.user(persona)
     if who is not None:
         client.force_login(who)
     data = {_fill(k, w): _fill(v, w) for k, v in (route.data or {}).items()}
@@ -238,9 +243,9 @@ def test_research_pages_matrix(research, client, route, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("route", API, ids=lambda r: r.name)
-def test_research_api_matrix(research, api, route, persona):
-    w = research
-    who = user(w, persona)
+def test_research_api_matrix(world, api, route, persona):
+    w = world
+    who = w.user(persona)
     if who is not None:
         api.force_authenticate(who)
     data = {k: _fill(v, w) for k, v in (route.data or {}).items()}
@@ -253,3 +258,11 @@ def test_research_api_matrix(research, api, route, persona):
         assert titles == (["Regie"] if visible else [])
     if route.name == "consents" and expected == 200:
         assert response.json()["results"] == []
+
+
+COVERED = {f"frontend:{r.name}" for r in ROUTES} | {
+    "study-list",
+    "study-detail",
+    "study-export",
+    "consent-list",
+}

@@ -4,15 +4,14 @@ is recorded from its `user_logged_in` signal, in the login's request."""
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from classroom.models import Pupil
+from . import usage
+from .models import Pupil
 
-from . import events
 
-
-@receiver(user_logged_in, dispatch_uid="research.logged_in")
+@receiver(user_logged_in, dispatch_uid="classroom.logged_in")
 def record_login(sender, request, user, **kwargs):
     pupil = Pupil.objects.filter(user=user).select_related("group").first()
-    events.record(
+    usage.record(
         "logged_in",
         actor=user,
         pupil=pupil,

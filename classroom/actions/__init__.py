@@ -1,0 +1,84 @@
+"""Every change of classroom state goes through these functions.
+
+Views, serializers, the admin, management commands and consumers call them; none of
+them saves a domain model itself. Each function validates first (raising
+`django.core.exceptions.ValidationError` with a translated message and changing
+nothing) and then writes in one transaction.
+
+One module per concept (schools and staff, groups, pupils, places, lessons); every
+action is importable from here: `from classroom import actions; actions.create_pupil()`.
+"""
+
+from .groups import (
+    assign_teacher,
+    create_group,
+    regenerate_class_code,
+    unassign_teacher,
+    update_group,
+)
+from .lessons import (
+    LESSON_FIELDS,
+    LESSON_OPTIONS,
+    configure_lesson,
+    create_lesson,
+    delete_lesson,
+    end_lesson,
+    register_lesson_option,
+    start_lesson,
+)
+from .places import (
+    create_place,
+    delete_place,
+    update_place,
+)
+from .pupils import (
+    CodeCheck,
+    check_picture_code,
+    create_pupil,
+    new_picture_code,
+    remove_pupil_photo,
+    reset_picture_code,
+    set_pupil_photo,
+    unlock_pupil,
+    update_pupil,
+)
+from .schools import (
+    create_school,
+    create_staff_user,
+    remove_membership,
+    set_membership,
+    update_school,
+)
+
+__all__ = [
+    "create_school",
+    "update_school",
+    "create_staff_user",
+    "set_membership",
+    "remove_membership",
+    "create_group",
+    "update_group",
+    "regenerate_class_code",
+    "assign_teacher",
+    "unassign_teacher",
+    "new_picture_code",
+    "create_pupil",
+    "update_pupil",
+    "reset_picture_code",
+    "unlock_pupil",
+    "CodeCheck",
+    "check_picture_code",
+    "set_pupil_photo",
+    "remove_pupil_photo",
+    "create_place",
+    "update_place",
+    "delete_place",
+    "LESSON_FIELDS",
+    "create_lesson",
+    "LESSON_OPTIONS",
+    "register_lesson_option",
+    "configure_lesson",
+    "delete_lesson",
+    "start_lesson",
+    "end_lesson",
+]

@@ -1,0 +1,187 @@
+"""Pupils: records, picture codes, the login check, portraits."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from .. import images
+from ..models import (
+    Group,
+    Pupil,
+)
+from ..pictograms import AVATAR_COLOURS, CODE_GRID, PICTOGRAMS
+
+User = get_user_model()
+
+
+def new_picture_code(length: int) -> str:
+    """A random sequence of distinct pictograms from the code grid."""
+    grid = list(CODE_GRID)
+    picked = []
+    for _position in range(length):
+        choice = secrets.choice(grid)
+        grid.remove(choice)
+        picked.append(choice)
+    return ",".join(picked)
+
+
+def _validate_avatar(avatar: str, colour: str) -> None:
+    if avatar not in PICTOGRAMS:
+        raise ValidationError(_("Unknown avatar picture: %(avatar)s") % {"avatar": avatar})
+    if colour not in AVATAR_COLOURS:
+        raise ValidationError(_("Unknown avatar colour: %(colour)s") % {"colour": colour})
+
+
+@transaction.atomic
+def create_pupil(
+    *,
+    group: Group,
+    display_name: str,
+    avatar: str | None = None,
+    avatar_colour: str | None = None,
+    picture_code: str | None = None,
+    active: bool = True,
+) -> Pupil:
+    display_name = display_name.strip()
+    if not display_name:
+        raise ValidationError(_("A pupil needs a name."))
+    count = group.pupils.count()
+    avatar = avatar or list(PICTOGRAMS)[count % len(PICTOGRAMS)]
+    avatar_colour = avatar_colour or list(AVATAR_COLOURS)[count % len(AVATAR_COLOURS)]
+    _validate_avatar(avatar, avatar_colour)
+    if picture_code is not None:
+        _validate_picture_code(picture_code, group.picture_code_length)
+    user = User(username=f"pupil-{uuid.uuid4().hex[:16]}", first_name=display_name)
+    # Pupils never log in with a password.
+    user.set_unusable_password()
+    user.save()
+    return Pupil.objects.create(
+        user=user,
+        group=group,
+        display_name=display_name,
+        avatar=avatar,
+        avatar_colour=avatar_colour,
+        picture_code=picture_code or new_picture_code(group.picture_code_length),
+        login_token=secrets.token_urlsafe(12),
+        active=active,
+    )
+
+
+def _validate_picture_code(code: str, length: int) -> None:
+    parts = code.split(",")
+    if len(parts) != length or any(p not in CODE_GRID for p in parts):
+        raise ValidationError(
+            _("A picture code is %(length)s pictures from the login grid.") % {"length": length}
+        )
+
+
+@transaction.atomic
+def update_pupil(pupil: Pupil, **fields) -> Pupil:
+    allowed = {"display_name", "avatar", "avatar_colour", "active", "group"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %(fields)s") % {"fields": unknown})
+    if "group" in fields and fields["group"].school_id != pupil.group.school_id:
+        raise ValidationError(_("A pupil can only move to a group of the same school."))
+    for key, value in fields.items():
+        setattr(pupil, key, value.strip() if isinstance(value, str) else value)
+    if not pupil.display_name:
+        raise ValidationError(_("A pupil needs a name."))
+    _validate_avatar(pupil.avatar, pupil.avatar_colour)
+    pupil.save()
+    if pupil.user.first_name != pupil.display_name:
+        pupil.user.first_name = pupil.display_name
+        pupil.user.save(update_fields=["first_name"])
+    return pupil
+
+
+@transaction.atomic
+def reset_picture_code(pupil: Pupil) -> Pupil:
+    """A new picture code; also lifts a lock, since the teacher is there."""
+    pupil.picture_code = new_picture_code(pupil.group.picture_code_length)
+    pupil.failed_code_attempts = 0
+    pupil.locked_until = None
+    pupil.save(update_fields=["picture_code", "failed_code_attempts", "locked_until"])
+    return pupil
+
+
+def unlock_pupil(pupil: Pupil) -> Pupil:
+    pupil.failed_code_attempts = 0
+    pupil.locked_until = None
+    pupil.save(update_fields=["failed_code_attempts", "locked_until"])
+    return pupil
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    ok: bool
+    attempts_left: int = 0
+    locked_until: datetime | None = None
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_until is not None
+
+
+@transaction.atomic
+def check_picture_code(pupil: Pupil, attempt: list[str]) -> CodeCheck:
+    """Compare a tapped sequence with the pupil's code and count failures.
+
+    The row is locked while counting, so simultaneous guesses cannot slip past the
+    limit. A locked pupil gets no answer about the code at all.
+    """
+    pupil = Pupil.objects.select_for_update().get(pk=pupil.pk)
+    now = timezone.now()
+    if pupil.is_locked(now):
+        return CodeCheck(ok=False, locked_until=pupil.locked_until)
+    if constant_time_compare(",".join(attempt), pupil.picture_code):
+        if pupil.failed_code_attempts or pupil.locked_until:
+            pupil.failed_code_attempts = 0
+            pupil.locked_until = None
+            pupil.save(update_fields=["failed_code_attempts", "locked_until"])
+        return CodeCheck(ok=True)
+    pupil.failed_code_attempts += 1
+    limit = settings.PUPIL_CODE_FAILURE_LIMIT
+    if pupil.failed_code_attempts >= limit:
+        pupil.failed_code_attempts = 0
+        pupil.locked_until = now + timedelta(minutes=settings.PUPIL_CODE_LOCK_MINUTES)
+    pupil.save(update_fields=["failed_code_attempts", "locked_until"])
+    return CodeCheck(
+        ok=False,
+        attempts_left=0 if pupil.locked_until else limit - pupil.failed_code_attempts,
+        locked_until=pupil.locked_until,
+    )
+
+
+@transaction.atomic
+def set_pupil_photo(pupil: Pupil, upload) -> Pupil:
+    """Store a verified, EXIF-free, downsized copy of an uploaded portrait."""
+    content = images.portrait_from_upload(upload)
+    old = pupil.photo.name if pupil.photo else None
+    pupil.photo.save(f"{uuid.uuid4().hex}.jpg", content, save=False)
+    pupil.save(update_fields=["photo"])
+    if old:
+        storage = pupil.photo.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    return pupil
+
+
+@transaction.atomic
+def remove_pupil_photo(pupil: Pupil) -> Pupil:
+    if pupil.photo:
+        name, storage = pupil.photo.name, pupil.photo.storage
+        pupil.photo = ""
+        pupil.save(update_fields=["photo"])
+        transaction.on_commit(lambda: storage.delete(name))
+    return pupil

@@ -1,0 +1,76 @@
+"""Schools, staff and their memberships."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import (
+    Membership,
+    Role,
+    School,
+)
+
+User = get_user_model()
+
+
+def create_school(*, name: str, city: str = "") -> School:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("A school needs a name."))
+    return School.objects.create(name=name, city=city.strip())
+
+
+def update_school(school: School, *, name: str | None = None, city: str | None = None) -> School:
+    if name is not None:
+        if not name.strip():
+            raise ValidationError(_("A school needs a name."))
+        school.name = name.strip()
+    if city is not None:
+        school.city = city.strip()
+    school.save()
+    return school
+
+
+@transaction.atomic
+def create_staff_user(
+    *,
+    school: School,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    role: str = Role.TEACHER,
+) -> User:
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(_("The username %(username)s is taken.") % {"username": username})
+    # is_staff opens the management pages, which show only what the teacher may manage.
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=True,
+    )
+    set_membership(school=school, user=user, role=role)
+    return user
+
+
+def set_membership(*, school: School, user, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role: %(role)s") % {"role": role})
+    if hasattr(user, "pupil"):
+        raise ValidationError(_("A pupil account cannot be staff."))
+    membership, _created = Membership.objects.update_or_create(
+        user=user, school=school, defaults={"role": role}
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_membership(membership: Membership) -> None:
+    # Leaving a school also ends teaching its groups.
+    membership.user.taught_groups.remove(*membership.school.groups.all())
+    membership.delete()

@@ -1,0 +1,98 @@
+"""The shape of `lesson.changed` as the logbook builds it (logbook/dashboard.py `event`):
+the pupil's dashboard line and the lesson's summary. Ids, codes and names; no free text."""
+
+from typing import Literal, TypedDict
+
+Decider = Literal["pupil", "teacher"] | None
+Share = float | None
+
+
+class GoalRef(TypedDict):
+    id: int
+    code: str
+
+
+class PartnerRef(TypedDict):
+    id: int
+    name: str
+
+
+class Decisions(TypedDict):
+    goal: Decider
+    instruction: Decider
+    place: Decider
+    partner: Decider
+    order: Decider
+
+
+class EntryLine(TypedDict):
+    goals: list[GoalRef]
+    instruction: bool | None
+    instruction_reason: str | None
+    alone: bool | None
+    partners: list[PartnerRef]
+    place: int | None
+    mood: str | None
+    decided_by: Decisions
+
+
+class Row(TypedDict):
+    pupil: int
+    name: str
+    avatar: str
+    colour: str
+    photo: str | None
+    state: Literal["none", "working", "evaluated"]
+    entry: EntryLine | None
+
+
+class Position(TypedDict):
+    regie: Share
+    belang: Share
+    quadrant: str | None
+
+
+class EnactedPosition(Position):
+    pupils_with_data: int
+    pupils_without_data: int
+    decisions: int
+
+
+class PupilPosition(TypedDict):
+    pupil: int
+    regie: Share
+    belang: Share
+
+
+class Quadrant(TypedDict):
+    intended: Position
+    enacted: EnactedPosition
+    pupils: list[PupilPosition]
+
+
+class Openness(TypedDict):
+    goal: str
+    instruction: str
+    place: str
+    partner: str
+    order: str
+
+
+class Summary(TypedDict):
+    running: bool
+    started: bool
+    openness: Openness
+    differentiation: str
+    quadrant: Quadrant
+
+
+class LessonChanged(TypedDict):
+    """To `lesson.<id>`: change number `seq`; `row` is the pupil's line when a pupil's
+    entry changed (`pupil` set), null for a change to the lesson itself."""
+
+    type: Literal["lesson.changed"]
+    lesson: int
+    seq: int
+    pupil: int | None
+    row: Row | None
+    summary: Summary

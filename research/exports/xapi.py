@@ -1,0 +1,66 @@
+"""The events as a JSON array of xAPI 1.0.3 statements."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.utils import timezone
+
+from .columns import verb_text
+
+if TYPE_CHECKING:
+    from .datasets import Export
+
+
+def statements(export: Export) -> Iterator[bytes]:
+    yield b"["
+    first = True
+    for n, event in enumerate(export.event_rows(), start=1):
+        statement = export.statement(n, *event)
+        yield (b"" if first else b",\n") + json.dumps(statement, ensure_ascii=False).encode()
+        first = False
+    yield b"]\n"
+
+
+def statement(
+    export: Export, n, moment, verb, role, actor, pupil, group, lesson, kind, context, lesson_id
+) -> dict:
+    base = settings.RESEARCH_XAPI_BASE.rstrip("/")
+    study = export.pseudonym("study", export.study.pk)
+    home = f"{base}/studies/{study}"
+    who = actor or pupil or "unknown"
+    result = {
+        # Derived from the study's pseudonym and the row number: stable, and no id.
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{home}/statements/{n}")),
+        "actor": {
+            "objectType": "Agent",
+            "account": {"homePage": home, "name": who},
+        },
+        "verb": {"id": f"{base}/verbs/{verb}", "display": {"en": verb_text(verb)}},
+        "object": {
+            "objectType": "Activity",
+            "id": f"{home}/{'lessons/' + lesson if lesson else 'groups/' + group}",
+            "definition": {"type": f"{base}/activity-types/{kind or 'lesson'}"},
+        },
+        "timestamp": moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "context": {
+            "extensions": {
+                f"{base}/extensions/group": group,
+                f"{base}/extensions/actor-role": role,
+                f"{base}/extensions/details": context,
+            }
+        },
+        "version": "1.0.3",
+    }
+    if export.study.coarsen_to_day:
+        result["timestamp"] = timezone.localtime(moment).date().isoformat() + "T00:00:00Z"
+    title, phase = export.intervention(lesson_id)
+    if title:
+        result["context"]["extensions"][f"{base}/extensions/intervention"] = title
+        result["context"]["extensions"][f"{base}/extensions/phase"] = phase
+    return result
