@@ -91,7 +91,7 @@ def fill(study_id_file: Path) -> None:
         datasets=["events"],
     )
     for pupil in pupils:
-        research_actions.set_consent(study=study, pupil=pupil, status="given", by=teacher)
+        research_actions.set_consent(study=study, pupil=pupil, status="given", acting_user=teacher)
     table = UsageEvent._meta.db_table
     start = timezone.now() - timedelta(days=300)
     contexts = [

@@ -129,7 +129,7 @@ def setup_school() -> dict:
             )
             place = actions.create_place(group=group, name="Tafel", capacity=None)
             lesson = actions.create_lesson(group=group, title="Rekenen", place_openness="free")
-            actions.start_lesson(lesson, teacher=teacher)
+            actions.start_lesson(lesson, acting_user=teacher)
             for i in range(PER_GROUP):
                 pupil = actions.create_pupil(group=group, display_name=f"P{g}-{i}")
                 session = SessionStore()

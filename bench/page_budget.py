@@ -74,7 +74,7 @@ def setup(data_dir: str) -> dict:
     groep8 = Group.objects.get(name="Groep 8")
     lesson = Lesson.objects.filter(group=groep8).first()
     teacher = groep8.teachers.first()
-    actions.start_lesson(lesson, teacher=teacher)
+    actions.start_lesson(lesson, acting_user=teacher)
     sessions = {}
     for name in ("Groep 8", "De Beren"):
         pupil = Group.objects.get(name=name).pupils.order_by("display_name").first()

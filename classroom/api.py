@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -35,6 +36,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ReadableField(serializers.PrimaryKeyRelatedField):
     """A primary key the requesting user may read; anything else is "does not exist".
     Every app's serializers use it for the objects a request names."""
@@ -286,14 +288,14 @@ class LessonViewSet(ActionViewSet):
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         """Start the lesson: pupils can fill in their logbook."""
-        lesson = actions.start_lesson(self.get_object(), teacher=request.user)
+        lesson = actions.start_lesson(self.get_object(), acting_user=request.user)
         return Response(LessonSerializer(lesson).data)
 
     @extend_schema(request=None, responses=LessonSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         """End the lesson: choices close, evaluations stay open."""
-        lesson = actions.end_lesson(self.get_object(), teacher=request.user)
+        lesson = actions.end_lesson(self.get_object(), acting_user=request.user)
         return Response(LessonSerializer(lesson).data)
 
 

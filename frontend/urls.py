@@ -1,7 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import app, auth, goals, logbook, photos, planboard, pupil, research, teacher
+from .views import (
+    app,
+    auth,
+    design_teams,
+    goals,
+    logbook,
+    photos,
+    planboard,
+    pupil,
+    pupil_data,
+    studies,
+    teacher,
+)
 
 app_name = "frontend"
 
@@ -88,53 +100,55 @@ urlpatterns = [
         name="pupil-new-code",
     ),
     # Research and design teams
-    path("onderzoek/", research.home, name="research-home"),
-    path("onderzoek/studie/nieuw/", research.study_form, name="study-new"),
-    path("onderzoek/studie/<int:study_id>/", research.study_page, name="study"),
-    path("onderzoek/studie/<int:study_id>/bewerken/", research.study_form, name="study-edit"),
+    path("onderzoek/", studies.home, name="research-home"),
+    path("onderzoek/studie/nieuw/", studies.study_form, name="study-new"),
+    path("onderzoek/studie/<int:study_id>/", studies.study_page, name="study"),
+    path("onderzoek/studie/<int:study_id>/bewerken/", studies.study_form, name="study-edit"),
     path(
         "onderzoek/studie/<int:study_id>/toestemming/",
-        research.study_consent,
+        studies.study_consent,
         name="study-consent",
     ),
     path(
         "onderzoek/studie/<int:study_id>/export/<str:fmt>/",
-        research.study_export,
+        studies.study_export,
         name="study-export",
     ),
-    path("ontwerpteam/nieuw/", research.intervention_form, name="intervention-new"),
-    path("ontwerpteam/<int:intervention_id>/", research.intervention_page, name="intervention"),
+    path("ontwerpteam/nieuw/", design_teams.intervention_form, name="intervention-new"),
+    path("ontwerpteam/<int:intervention_id>/", design_teams.intervention_page, name="intervention"),
     path(
         "ontwerpteam/<int:intervention_id>/bewerken/",
-        research.intervention_form,
+        design_teams.intervention_form,
         name="intervention-edit",
     ),
     path(
         "ontwerpteam/<int:intervention_id>/observatie/",
-        research.intervention_observation,
+        design_teams.intervention_observation,
         name="intervention-observation",
     ),
     path(
         "ontwerpteam/<int:intervention_id>/les/",
-        research.intervention_link,
+        design_teams.intervention_link,
         name="intervention-link",
     ),
     path(
         "ontwerpteam/koppeling/<int:link_id>/verwijderen/",
-        research.intervention_unlink,
+        design_teams.intervention_unlink,
         name="intervention-unlink",
     ),
     path(
-        "leerkracht/leerling/<int:pupil_id>/gegevens/", research.pupil_data_page, name="pupil-data"
+        "leerkracht/leerling/<int:pupil_id>/gegevens/",
+        pupil_data.pupil_data_page,
+        name="pupil-data",
     ),
     path(
         "leerkracht/leerling/<int:pupil_id>/gegevens/download/",
-        research.pupil_data_download,
+        pupil_data.pupil_data_download,
         name="pupil-data-download",
     ),
     path(
         "leerkracht/leerling/<int:pupil_id>/gegevens/wissen/",
-        research.pupil_erase,
+        pupil_data.pupil_erase,
         name="pupil-erase",
     ),
 ]

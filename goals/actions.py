@@ -143,16 +143,16 @@ def assess_self(*, pupil: Pupil, goal: Goal, level: int) -> SelfAssessment:
 
 @transaction.atomic
 def assess_as_teacher(
-    *, teacher, pupil: Pupil, goal: Goal, level: int, note: str = ""
+    *, acting_user, pupil: Pupil, goal: Goal, level: int, note: str = ""
 ) -> TeacherAssessment:
     """The teacher's judgement, kept beside the pupil's. Sends: `teacher_assessed`."""
     _check_mark(pupil, goal, level)
     mark = TeacherAssessment.objects.create(
-        pupil=pupil, goal=goal, teacher=teacher, level=level, note=note.strip()
+        pupil=pupil, goal=goal, teacher=acting_user, level=level, note=note.strip()
     )
     usage.record(
         "teacher_assessed",
-        actor=teacher,
+        actor=acting_user,
         obj=mark,
         pupil=pupil,
         group=pupil.group,

@@ -202,7 +202,7 @@ class TeacherAssessmentViewSet(
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = actions.assess_as_teacher(
-            teacher=self.request.user,
+            acting_user=self.request.user,
             pupil=data["pupil"],
             goal=data["goal"],
             level=data["level"],

@@ -59,5 +59,5 @@ def seed(school: School) -> None:
                 actions.assess_self(pupil=pupil, goal=goal, level=level)
                 if rng.random() < 0.5:
                     actions.assess_as_teacher(
-                        teacher=teacher, pupil=pupil, goal=goal, level=max(1, level - 1)
+                        acting_user=teacher, pupil=pupil, goal=goal, level=max(1, level - 1)
                     )

@@ -60,7 +60,7 @@ def add_photo(
 
 
 @transaction.atomic
-def add_conversation_note(*, teacher, pupil: Pupil, text: str, goals=()) -> ConversationNote:
+def add_conversation_note(*, acting_user, pupil: Pupil, text: str, goals=()) -> ConversationNote:
     """Sends: usage event `conversation_noted` (without the text)."""
     text = text.strip()
     if not text:
@@ -68,11 +68,11 @@ def add_conversation_note(*, teacher, pupil: Pupil, text: str, goals=()) -> Conv
     goals = list(goals)
     if any(goal.block.group_id != pupil.group_id for goal in goals):
         raise ValidationError(_("This goal is not in this pupil's booklet."))
-    note = ConversationNote.objects.create(pupil=pupil, teacher=teacher, text=text)
+    note = ConversationNote.objects.create(pupil=pupil, teacher=acting_user, text=text)
     note.goals.set(goals)
     usage.record(
         "conversation_noted",
-        actor=teacher,
+        actor=acting_user,
         obj=note,
         pupil=pupil,
         group=pupil.group,

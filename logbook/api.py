@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -31,7 +31,6 @@ from .entries import ENTRY_ASPECTS
 from .models import ConversationNote, LogbookEntry, Photo
 
 
-@extend_schema_field(OpenApiTypes.INT)
 class ReadableLessonField(ReadableField):
     model = Lesson
 
@@ -136,7 +135,7 @@ class ConversationNoteViewSet(
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = actions.add_conversation_note(
-            teacher=self.request.user,
+            acting_user=self.request.user,
             pupil=data["pupil"],
             text=data["text"],
             goals=data.get("goals", []),
@@ -258,7 +257,7 @@ class LogbookEntryViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         require(request.user, "decide_for_pupil", data["pupil"], model=LogbookEntry)
-        entry = entries.override(teacher=request.user, **data)
+        entry = entries.override(acting_user=request.user, **data)
         return Response(LogbookEntrySerializer(entry).data)
 
 

@@ -215,7 +215,7 @@ def choose(*, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
 
 
 @transaction.atomic
-def override(*, teacher, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
+def override(*, acting_user, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
     """The teacher decides an aspect for a pupil (e.g. puts them in the instruction
     group). Recorded as the teacher's decision. Sends: `logbook_overridden`;
     `lesson.changed`."""
@@ -230,7 +230,7 @@ def override(*, teacher, pupil: Pupil, lesson: Lesson, aspect: str, value) -> Lo
     lesson_changed(lesson.pk, pupil.pk)
     usage.record(
         "logbook_overridden",
-        actor=teacher,
+        actor=acting_user,
         obj=entry,
         pupil=pupil,
         group=pupil.group,

@@ -149,7 +149,7 @@ def _free_place(slot_id: int) -> None:
 
 
 @transaction.atomic
-def plan(*, pupil: Pupil, slot: Slot, actor, by: str = PUPIL) -> Plan:
+def plan(*, pupil: Pupil, slot: Slot, acting_user, decided_by: str = PUPIL) -> Plan:
     """Put a child on an activity, after the activities they planned already.
     Sends: usage event `planboard_planned`, realtime `board.changed`."""
     board = slot.board
@@ -162,17 +162,17 @@ def plan(*, pupil: Pupil, slot: Slot, actor, by: str = PUPIL) -> Plan:
     try:
         with transaction.atomic():
             new = Plan.objects.create(
-                board=board, pupil=pupil, slot=slot, position=position, decided_by=by
+                board=board, pupil=pupil, slot=slot, position=position, decided_by=decided_by
             )
     except IntegrityError:  # the same child, twice at once: the first one counts
         raise ValidationError(_("You have already planned this.")) from None
     usage.record(
         "planboard_planned",
-        actor=actor,
+        actor=acting_user,
         obj=new,
         pupil=pupil,
         group=board.group,
-        context={"activity": slot.activity.name, "position": position, "by": by},
+        context={"activity": slot.activity.name, "position": position, "by": decided_by},
     )
     _changed(board)
     return new
@@ -185,7 +185,7 @@ def _renumber(pupil: Pupil, board: Board) -> None:
 
 
 @transaction.atomic
-def unplan(*, plan_obj: Plan, actor) -> None:
+def unplan(*, plan_obj: Plan, acting_user) -> None:
     """Take a child off an activity. Sends `planboard_unplanned`, `board.changed`."""
     board, pupil, slot_id = plan_obj.board, plan_obj.pupil, plan_obj.slot_id
     activity = plan_obj.slot.activity.name
@@ -194,7 +194,7 @@ def unplan(*, plan_obj: Plan, actor) -> None:
     _renumber(pupil, board)
     usage.record(
         "planboard_unplanned",
-        actor=actor,
+        actor=acting_user,
         obj=board,
         pupil=pupil,
         group=board.group,
@@ -204,7 +204,7 @@ def unplan(*, plan_obj: Plan, actor) -> None:
 
 
 @transaction.atomic
-def move(*, teacher, plan_obj: Plan, to_slot: Slot) -> Plan:
+def move(*, acting_user, plan_obj: Plan, to_slot: Slot) -> Plan:
     """The teacher moves a child to another activity: a teacher decision.
     Sends `planboard_moved`, `board.changed`."""
     if to_slot.board_id != plan_obj.board_id:
@@ -221,7 +221,7 @@ def move(*, teacher, plan_obj: Plan, to_slot: Slot) -> Plan:
     plan_obj.save(update_fields=["slot", "decided_by"])
     usage.record(
         "planboard_moved",
-        actor=teacher,
+        actor=acting_user,
         obj=plan_obj,
         pupil=plan_obj.pupil,
         group=plan_obj.board.group,
@@ -232,14 +232,14 @@ def move(*, teacher, plan_obj: Plan, to_slot: Slot) -> Plan:
 
 
 @transaction.atomic
-def tick(*, plan_obj: Plan, done: bool, actor) -> Plan:
+def tick(*, plan_obj: Plan, done: bool, acting_user) -> Plan:
     """The child ticks off (or un-ticks) what they did. Sends `planboard_ticked`."""
     if plan_obj.done != done:
         plan_obj.done = done
         plan_obj.save(update_fields=["done"])
         usage.record(
             "planboard_ticked",
-            actor=actor,
+            actor=acting_user,
             obj=plan_obj,
             pupil=plan_obj.pupil,
             group=plan_obj.board.group,

@@ -196,14 +196,17 @@ class PlanViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = full_or_raise(
-            actions.plan, pupil=pupil, slot=serializer.validated_data["slot"], actor=request.user
+            actions.plan,
+            pupil=pupil,
+            slot=serializer.validated_data["slot"],
+            acting_user=request.user,
         )
         if isinstance(result, Response):
             return result
         return Response(PlanSerializer(result).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
-        actions.unplan(plan_obj=instance, actor=self.request.user)
+        actions.unplan(plan_obj=instance, acting_user=self.request.user)
 
     @extend_schema(
         request=TickSerializer, responses=PlanSerializer, parameters=[IDEMPOTENCY_HEADER]
@@ -217,7 +220,7 @@ class PlanViewSet(
         serializer.is_valid(raise_exception=True)
         actions.tick(
             plan_obj=plan_obj,
-            actor=request.user,
+            acting_user=request.user,
             done=serializer.validated_data["done"],
         )
         return Response(PlanSerializer(plan_obj).data)
@@ -231,7 +234,7 @@ class PlanViewSet(
         serializer.is_valid(raise_exception=True)
         result = full_or_raise(
             actions.move,
-            teacher=request.user,
+            acting_user=request.user,
             plan_obj=plan_obj,
             to_slot=serializer.validated_data["slot"],
         )

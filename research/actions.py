@@ -93,7 +93,7 @@ def save_study(
 
 
 @transaction.atomic
-def set_consent(*, study: Study, pupil: Pupil, status: str, by) -> Consent:
+def set_consent(*, study: Study, pupil: Pupil, status: str, acting_user) -> Consent:
     """Given, refused or unknown, with who set it and when. Takes effect for every export
     made after it."""
     if status not in ConsentStatus.values:
@@ -103,13 +103,13 @@ def set_consent(*, study: Study, pupil: Pupil, status: str, by) -> Consent:
     consent, _created = Consent.objects.update_or_create(
         study=study,
         pupil=pupil,
-        defaults={"status": status, "set_by": by, "set_at": timezone.now()},
+        defaults={"status": status, "set_by": acting_user, "set_at": timezone.now()},
     )
     return consent
 
 
 @transaction.atomic
-def set_consents(*, study: Study, statuses: dict, by) -> int:
+def set_consents(*, study: Study, statuses: dict, acting_user) -> int:
     """One save of the consent table: `statuses` maps pupils to given, refused or
     unknown. Unchanged rows (and "unknown" where nothing was recorded) are left alone;
     any invalid row refuses the whole save. Returns how many changed."""
@@ -121,7 +121,7 @@ def set_consents(*, study: Study, statuses: dict, by) -> int:
         # Nothing recorded counts as unknown: saving "unknown" there records nothing.
         if current.get(pupil.pk, ConsentStatus.UNKNOWN) == status:
             continue
-        set_consent(study=study, pupil=pupil, status=status, by=by)
+        set_consent(study=study, pupil=pupil, status=status, acting_user=acting_user)
         changed += 1
     return changed
 
@@ -177,25 +177,25 @@ def unlink_lesson(link: InterventionLesson) -> None:
     link.delete()
 
 
-def add_observation(*, intervention: Intervention, author, date, text: str) -> Observation:
+def add_observation(*, intervention: Intervention, acting_user, date, text: str) -> Observation:
     text = text.strip()
     if not text:
         raise ValidationError(_("An observation needs some text."))
     if date is None:
         raise ValidationError(_("An observation needs a date."))
     return Observation.objects.create(
-        intervention=intervention, author=author, date=date, text=text
+        intervention=intervention, author=acting_user, date=date, text=text
     )
 
 
 @transaction.atomic
-def erase_pupil(pupil: Pupil, *, by) -> None:
+def erase_pupil(pupil: Pupil, *, acting_user) -> None:
     """Remove the pupil, every record and event about them, and their files. Planbord
     places they held are freed. What stays is one event that a pupil of the group was
     erased, without anything that refers to them."""
     group = pupil.group
     for plan in Plan.objects.filter(pupil=pupil).select_related("slot__activity", "board"):
-        planboard_actions.unplan(plan_obj=plan, actor=by)
+        planboard_actions.unplan(plan_obj=plan, acting_user=acting_user)
     files = []
     for photo in Photo.objects.filter(pupil=pupil):
         files += [(photo.image.storage, photo.image.name)]
@@ -210,7 +210,7 @@ def erase_pupil(pupil: Pupil, *, by) -> None:
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
             session.delete()
     user.delete()  # cascades to the pupil and everything that belongs to them
-    usage.record("pupil_erased", actor=by, group=group)
+    usage.record("pupil_erased", actor=acting_user, group=group)
 
     def remove_files():
         for storage, name in files:

@@ -101,7 +101,7 @@ class ConsentViewSet(
             study=data["study"],
             pupil=data["pupil"],
             status=data["status"],
-            by=self.request.user,
+            acting_user=self.request.user,
         )
 
     def create(self, request, *args, **kwargs):

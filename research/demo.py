@@ -33,7 +33,7 @@ def seed(school, password: str) -> None:
     )
     for i, pupil in enumerate(group.pupils.order_by("display_name")):
         status = ConsentStatus.REFUSED if i % 7 == 6 else ConsentStatus.GIVEN
-        actions.set_consent(study=study, pupil=pupil, status=status, by=admin)
+        actions.set_consent(study=study, pupil=pupil, status=status, acting_user=admin)
     intervention = actions.save_intervention(
         None,
         school=school,
@@ -52,7 +52,7 @@ def seed(school, password: str) -> None:
         actions.link_lesson(intervention=intervention, lesson=lesson, phase=Phase.INTENDED)
     actions.add_observation(
         intervention=intervention,
-        author=teacher,
+        acting_user=teacher,
         date=today,
         text="Eerste les met het keuzebord gepland; de klas is benieuwd.",
     )

@@ -149,7 +149,7 @@ def build_world() -> World:
     )
     self_mark = goal_actions.assess_self(pupil=pupil, goal=goal, level=2)
     teacher_mark = goal_actions.assess_as_teacher(
-        teacher=teacher, pupil=pupil, goal=goal, level=1, note="Oefent nog met noemers."
+        acting_user=teacher, pupil=pupil, goal=goal, level=1, note="Oefent nog met noemers."
     )
     # A running lesson with goal and place choices open, Noor's entry, photo and a note.
     actions.configure_lesson(
@@ -160,7 +160,7 @@ def build_world() -> World:
         partner_openness="choice",
     )
     actions.configure_lesson(lesson, goals=[goal])
-    actions.start_lesson(lesson, teacher=teacher)
+    actions.start_lesson(lesson, acting_user=teacher)
     entry = entries.choose(pupil=pupil, lesson=lesson, aspect="goal", value=[goal.pk])
     photo = logbook_actions.add_photo(
         pupil=pupil,
@@ -170,7 +170,10 @@ def build_world() -> World:
         prompt="went_well",
     )
     note = logbook_actions.add_conversation_note(
-        teacher=teacher, pupil=pupil, text="Rekengesprek: breuken op de getallenlijn.", goals=[goal]
+        acting_user=teacher,
+        pupil=pupil,
+        text="Rekengesprek: breuken op de getallenlijn.",
+        goals=[goal],
     )
     # Today's planbord: two corners, Noor in the Bouwhoek; tomorrow's board still empty.
     activity = planboard_actions.create_activity(
@@ -184,7 +187,7 @@ def build_world() -> World:
     planboard_actions.set_slot(board, reading, on=True, compulsory=True)
     slot = board.slots.get(activity=activity)
     slot2 = board.slots.get(activity=reading)
-    plan = planboard_actions.plan(pupil=pupil, slot=slot, actor=pupil.user)
+    plan = planboard_actions.plan(pupil=pupil, slot=slot, acting_user=pupil.user)
     empty_board = planboard_actions.board_for(group, today + timedelta(days=1))
     return World(
         school=school,

@@ -87,7 +87,7 @@ def world(db):
     )
     for pupil in (world.pupil, world.classmate):
         research_actions.set_consent(
-            study=world.study, pupil=pupil, status=ConsentStatus.GIVEN, by=world.teacher
+            study=world.study, pupil=pupil, status=ConsentStatus.GIVEN, acting_user=world.teacher
         )
     world.intervention = research_actions.save_intervention(
         None,
@@ -108,7 +108,7 @@ def world(db):
         goals=[world.goal],
         places=[world.place],
     )
-    actions.start_lesson(world.fixed, teacher=world.teacher)
+    actions.start_lesson(world.fixed, acting_user=world.teacher)
     return world
 
 

@@ -57,7 +57,7 @@ CASES = {
     ),
     "override": (
         lambda w: entries.override(
-            teacher=w.teacher,
+            acting_user=w.teacher,
             pupil=w.classmate,
             lesson=w.lesson,
             aspect="instruction",
@@ -80,7 +80,7 @@ CASES = {
     ),
     "add_conversation_note": (
         lambda w: logbook_actions.add_conversation_note(
-            teacher=w.teacher, pupil=w.pupil, text="Gesprek"
+            acting_user=w.teacher, pupil=w.pupil, text="Gesprek"
         ),
         [],
         ["conversation_noted"],
@@ -92,7 +92,7 @@ CASES = {
     ),
     "assess_as_teacher": (
         lambda w: goal_actions.assess_as_teacher(
-            teacher=w.teacher, pupil=w.pupil, goal=w.goal, level=3
+            acting_user=w.teacher, pupil=w.pupil, goal=w.goal, level=3
         ),
         [],
         ["teacher_assessed"],
@@ -103,22 +103,24 @@ CASES = {
         ["goal_starred"],
     ),
     "plan": (
-        lambda w: planboard_actions.plan(pupil=w.classmate, slot=w.slot2, actor=w.classmate.user),
+        lambda w: planboard_actions.plan(
+            pupil=w.classmate, slot=w.slot2, acting_user=w.classmate.user
+        ),
         [("board.B", "board.changed")],
         ["planboard_planned"],
     ),
     "unplan": (
-        lambda w: planboard_actions.unplan(plan_obj=w.plan, actor=w.pupil.user),
+        lambda w: planboard_actions.unplan(plan_obj=w.plan, acting_user=w.pupil.user),
         [("board.B", "board.changed")],
         ["planboard_unplanned"],
     ),
     "move": (
-        lambda w: planboard_actions.move(teacher=w.teacher, plan_obj=w.plan, to_slot=w.slot2),
+        lambda w: planboard_actions.move(acting_user=w.teacher, plan_obj=w.plan, to_slot=w.slot2),
         [("board.B", "board.changed")],
         ["planboard_moved"],
     ),
     "tick": (
-        lambda w: planboard_actions.tick(plan_obj=w.plan, done=True, actor=w.pupil.user),
+        lambda w: planboard_actions.tick(plan_obj=w.plan, done=True, acting_user=w.pupil.user),
         [("board.B", "board.changed")],
         ["planboard_ticked"],
     ),
@@ -128,7 +130,7 @@ CASES = {
         [],
     ),
     "end_lesson": (
-        lambda w: classroom_actions.end_lesson(w.lesson, teacher=w.teacher),
+        lambda w: classroom_actions.end_lesson(w.lesson, acting_user=w.teacher),
         [("lesson.L", "lesson.changed"), ("class.C", "lessons.changed")],
         ["lesson_ended"],
     ),
@@ -200,7 +202,7 @@ def test_an_event_says_what_the_snapshot_says(world, layer, django_capture_on_co
             pupil=world.pupil, lesson=world.lesson, aspect="instruction", value={"wanted": True}
         )
         entries.override(
-            teacher=world.teacher,
+            acting_user=world.teacher,
             pupil=world.classmate,
             lesson=world.lesson,
             aspect="goal",
@@ -232,7 +234,7 @@ def test_consecutive_changes_get_consecutive_numbers(
     with django_capture_on_commit_callbacks(execute=True):
         entries.choose(pupil=world.pupil, lesson=world.lesson, aspect="place", value=world.place.pk)
         entries.choose(pupil=world.classmate, lesson=world.lesson, aspect="partner", value=[])
-        classroom_actions.end_lesson(world.lesson, teacher=world.teacher)
+        classroom_actions.end_lesson(world.lesson, acting_user=world.teacher)
     seqs = [m["seq"] for _g, m in layer.sent if m["type"] == "lesson.changed"]
     assert seqs == [seqs[0], seqs[0] + 1, seqs[0] + 2]
 
@@ -271,10 +273,10 @@ def test_nothing_is_sent_or_recorded_when_the_transaction_rolls_back(
 
 def test_a_refused_action_sends_nothing(world, layer, django_capture_on_commit_callbacks):
     third = classroom_actions.create_pupil(group=world.group, display_name="Ayoub")
-    planboard_actions.plan(pupil=world.classmate, slot=world.slot, actor=world.classmate.user)
+    planboard_actions.plan(pupil=world.classmate, slot=world.slot, acting_user=world.classmate.user)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(ValidationError) as full:
-            planboard_actions.plan(pupil=third, slot=world.slot, actor=third.user)
+            planboard_actions.plan(pupil=third, slot=world.slot, acting_user=third.user)
         assert full.value.code == "full"
         with pytest.raises(ValidationError):  # the teacher decides the order
             entries.choose(pupil=world.pupil, lesson=world.lesson, aspect="order", value=1)

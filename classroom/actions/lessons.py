@@ -114,7 +114,7 @@ def delete_lesson(lesson: Lesson) -> None:
 
 
 @transaction.atomic
-def start_lesson(lesson: Lesson, *, teacher) -> Lesson:
+def start_lesson(lesson: Lesson, *, acting_user) -> Lesson:
     """Pupils can now fill in their logbook. Sends: usage event `lesson_started`;
     `lesson.changed`; `lessons.changed` to the class."""
     if lesson.is_running:
@@ -122,20 +122,20 @@ def start_lesson(lesson: Lesson, *, teacher) -> Lesson:
     lesson.started_at = timezone.now()
     lesson.ended_at = None
     lesson.save(update_fields=["started_at", "ended_at"])
-    usage.record("lesson_started", actor=teacher, obj=lesson, group=lesson.group, lesson=lesson)
+    usage.record("lesson_started", actor=acting_user, obj=lesson, group=lesson.group, lesson=lesson)
     _announce(lesson)
     return lesson
 
 
 @transaction.atomic
-def end_lesson(lesson: Lesson, *, teacher) -> Lesson:
+def end_lesson(lesson: Lesson, *, acting_user) -> Lesson:
     """Choices close; evaluations stay possible. Sends: usage event `lesson_ended`;
     `lesson.changed`; `lessons.changed` to the class."""
     if not lesson.is_running:
         raise ValidationError(_("This lesson is not running."))
     lesson.ended_at = timezone.now()
     lesson.save(update_fields=["ended_at"])
-    usage.record("lesson_ended", actor=teacher, obj=lesson, group=lesson.group, lesson=lesson)
+    usage.record("lesson_ended", actor=acting_user, obj=lesson, group=lesson.group, lesson=lesson)
     _announce(lesson)
     return lesson
 

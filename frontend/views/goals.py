@@ -116,7 +116,7 @@ def assess(request, pupil_id: int, goal_id: int):
         return redirect(back)
     try:
         actions.assess_as_teacher(
-            teacher=request.user,
+            acting_user=request.user,
             pupil=pupil,
             goal=goal,
             level=int(level),

@@ -91,12 +91,12 @@ def lesson_control(request, lesson_id: int, command: str):
     lesson = _managed_lesson(request, lesson_id, "run")
     try:
         if command == "start":
-            classroom_actions.start_lesson(lesson, teacher=request.user)
+            classroom_actions.start_lesson(lesson, acting_user=request.user)
             messages.success(
                 request, _("The lesson has started. Pupils can fill in their logbook.")
             )
         else:
-            classroom_actions.end_lesson(lesson, teacher=request.user)
+            classroom_actions.end_lesson(lesson, acting_user=request.user)
             messages.success(request, _("The lesson has ended."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -57,7 +57,7 @@ def add_note(request, pupil_id: int):
     goals = readable(request.user, Goal.objects.filter(pk__in=goal_ids))
     try:
         actions.add_conversation_note(
-            teacher=request.user, pupil=pupil, text=request.POST.get("text", ""), goals=goals
+            acting_user=request.user, pupil=pupil, text=request.POST.get("text", ""), goals=goals
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -134,7 +134,7 @@ def _change_board(request, group, day, command: str) -> None:
         plan = get_readable_or_404(request.user, Plan, pk=request.POST.get("plan"), board=board)
         require(request.user, "move_child", plan)
         slot = get_readable_or_404(request.user, Slot, pk=request.POST.get("slot"), board=board)
-        actions.move(teacher=request.user, plan_obj=plan, to_slot=slot)
+        actions.move(acting_user=request.user, plan_obj=plan, to_slot=slot)
         messages.success(
             request,
             _("%(name)s now goes to %(activity)s.")

@@ -74,11 +74,11 @@ def test_an_unknown_lesson_is_refused(world):
 
 
 def test_a_pupils_home_hears_the_lesson_start(world):
-    actions.end_lesson(world.lesson, teacher=world.teacher)
+    actions.end_lesson(world.lesson, acting_user=world.teacher)
     message = listen(
         f"/ws/klas/{world.group.pk}/",
         world.pupil.user,
-        lambda: actions.start_lesson(world.lesson, teacher=world.teacher),
+        lambda: actions.start_lesson(world.lesson, acting_user=world.teacher),
     )
     assert message == {"type": "lessons.changed", "lesson": world.lesson.pk, "running": True}
 

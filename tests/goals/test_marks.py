@@ -36,7 +36,7 @@ def test_a_self_assessment_records_exactly_one_usage_event(world):
 
 def test_a_teacher_assessment_records_its_event_without_the_note(world):
     actions.assess_as_teacher(
-        teacher=world.teacher, pupil=world.pupil, goal=world.goal, level=4, note="Goed!"
+        acting_user=world.teacher, pupil=world.pupil, goal=world.goal, level=4, note="Goed!"
     )
     last = UsageEvent.objects.filter(verb="teacher_assessed").last()
     assert last.actor == world.teacher and last.pupil == world.pupil

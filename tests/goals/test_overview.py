@@ -25,7 +25,7 @@ def fill_block(world, pupils: int, goals: int = 15):
     for pupil in world.group.pupils.all():
         for goal in world.block.goals.all()[:3]:
             actions.assess_self(pupil=pupil, goal=goal, level=2)
-            actions.assess_as_teacher(teacher=world.teacher, pupil=pupil, goal=goal, level=1)
+            actions.assess_as_teacher(acting_user=world.teacher, pupil=pupil, goal=goal, level=1)
 
 
 def overview_queries(client, world) -> tuple[int, str]:

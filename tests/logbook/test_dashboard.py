@@ -177,7 +177,7 @@ def test_the_trajectory_shows_the_groups_started_lessons_of_the_past_weeks(world
     )
     never = classroom_actions.create_lesson(group=world.group, title="Nooit gestart")
     for lesson in (old, earlier):
-        classroom_actions.start_lesson(lesson, teacher=world.teacher)
+        classroom_actions.start_lesson(lesson, acting_user=world.teacher)
     entries.choose(pupil=world.pupil, lesson=earlier, aspect="goal", value=[world.goal.pk])
     entries.choose(
         pupil=world.classmate,

@@ -76,7 +76,7 @@ def test_instruction_with_a_reason_and_own_words(world):
 
 
 def test_nothing_can_be_chosen_before_the_lesson_starts_or_after_it_ends(world):
-    classroom_actions.end_lesson(world.lesson, teacher=world.teacher)
+    classroom_actions.end_lesson(world.lesson, acting_user=world.teacher)
     with pytest.raises(ValidationError) as error:
         choose(world, "place", world.place.pk)
     assert error.value.messages == ["This lesson is not running."]
@@ -85,7 +85,7 @@ def test_nothing_can_be_chosen_before_the_lesson_starts_or_after_it_ends(world):
 def test_a_teacher_override_sticks_and_counts_as_the_teachers_decision(world):
     choose(world, "instruction", {"wanted": False})
     entries.override(
-        teacher=world.teacher,
+        acting_user=world.teacher,
         pupil=world.pupil,
         lesson=world.lesson,
         aspect="instruction",
@@ -128,7 +128,7 @@ def test_the_entries_give_the_quadrant_its_enacted_position(world):
     choose(world, "place", world.place.pk)
     choose(world, "instruction", {"wanted": True}, pupil=world.classmate)
     entries.override(
-        teacher=world.teacher,
+        acting_user=world.teacher,
         pupil=world.classmate,
         lesson=world.lesson,
         aspect="goal",

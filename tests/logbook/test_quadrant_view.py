@@ -12,10 +12,14 @@ def example_5(world):
     )
     other = world.block.goals.get(code="G6-3.2")
     classroom_actions.configure_lesson(lesson, goals=[world.goal, other])
-    classroom_actions.start_lesson(lesson, teacher=world.teacher)
+    classroom_actions.start_lesson(lesson, acting_user=world.teacher)
     entries.choose(pupil=world.pupil, lesson=lesson, aspect="goal", value=[world.goal.pk])
     entries.override(
-        teacher=world.teacher, pupil=world.classmate, lesson=lesson, aspect="goal", value=[other.pk]
+        acting_user=world.teacher,
+        pupil=world.classmate,
+        lesson=lesson,
+        aspect="goal",
+        value=[other.pk],
     )
     return lesson
 
@@ -44,7 +48,7 @@ def test_with_fewer_than_two_pupils_belang_is_not_drawn(world, client):
     lesson = classroom_actions.create_lesson(
         group=world.group, title="Alleen Noor", subject="rekenen", place_openness="free"
     )
-    classroom_actions.start_lesson(lesson, teacher=world.teacher)
+    classroom_actions.start_lesson(lesson, acting_user=world.teacher)
     entries.choose(pupil=world.pupil, lesson=lesson, aspect="place", value=world.place.pk)
     client.force_login(world.teacher)
     page = client.get(f"/leerkracht/les/{lesson.pk}/").content.decode()

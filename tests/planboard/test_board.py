@@ -20,11 +20,11 @@ from tests.conftest import build_world
 def test_planning_takes_a_place_and_a_full_activity_says_full(world):
     daan = world.classmate
     extra = classroom_actions.create_pupil(group=world.group, display_name="Finn")
-    actions.plan(pupil=daan, slot=world.slot, actor=daan.user)  # 2 of 2
+    actions.plan(pupil=daan, slot=world.slot, acting_user=daan.user)  # 2 of 2
     world.slot.refresh_from_db()
     assert (world.slot.taken, world.slot.is_full) == (2, True)
     with pytest.raises(ValidationError) as error:
-        actions.plan(pupil=extra, slot=world.slot, actor=extra.user)
+        actions.plan(pupil=extra, slot=world.slot, acting_user=extra.user)
     assert error.value.messages == ["Full!"] and error.value.code == "full"
     world.slot.refresh_from_db()
     assert world.slot.taken == 2 and not Plan.objects.filter(pupil=extra).exists()
@@ -49,7 +49,7 @@ def test_two_children_tapping_the_last_place_at_once_never_both_get_it(settings)
     def tap(child):
         try:
             start.wait()
-            actions.plan(pupil=child, slot=world.slot, actor=child.user)
+            actions.plan(pupil=child, slot=world.slot, acting_user=child.user)
             results.append("got it")
         except ValidationError as exc:
             results.append(exc.code)
@@ -67,9 +67,9 @@ def test_two_children_tapping_the_last_place_at_once_never_both_get_it(settings)
 
 
 def test_a_child_plans_in_order_and_taking_one_off_frees_the_place(world):
-    second = actions.plan(pupil=world.pupil, slot=world.slot2, actor=world.pupil.user)
+    second = actions.plan(pupil=world.pupil, slot=world.slot2, acting_user=world.pupil.user)
     assert (world.plan.position, second.position) == (1, 2)
-    actions.unplan(plan_obj=world.plan, actor=world.pupil.user)
+    actions.unplan(plan_obj=world.plan, acting_user=world.pupil.user)
     second.refresh_from_db()
     world.slot.refresh_from_db()
     assert second.position == 1 and world.slot.taken == 0
@@ -77,14 +77,14 @@ def test_a_child_plans_in_order_and_taking_one_off_frees_the_place(world):
 
 def test_the_same_activity_cannot_be_planned_twice(world):
     with pytest.raises(ValidationError) as error:
-        actions.plan(pupil=world.pupil, slot=world.slot, actor=world.pupil.user)
+        actions.plan(pupil=world.pupil, slot=world.slot, acting_user=world.pupil.user)
     assert error.value.messages == ["You have already planned this."]
     world.slot.refresh_from_db()
     assert world.slot.taken == 1
 
 
 def test_the_teacher_moves_a_child_as_a_teacher_decision(world):
-    actions.move(teacher=world.teacher, plan_obj=world.plan, to_slot=world.slot2)
+    actions.move(acting_user=world.teacher, plan_obj=world.plan, to_slot=world.slot2)
     world.plan.refresh_from_db()
     world.slot.refresh_from_db()
     world.slot2.refresh_from_db()
@@ -99,16 +99,16 @@ def test_a_move_to_a_full_activity_is_refused_and_nothing_changes(world):
     classroom_actions.update_pupil(world.classmate, display_name="Daan")
     actions.update_activity(world.slot2.activity, capacity=1)
     Slot.objects.filter(pk=world.slot2.pk).update(capacity=1)
-    actions.plan(pupil=world.classmate, slot=world.slot2, actor=world.classmate.user)
+    actions.plan(pupil=world.classmate, slot=world.slot2, acting_user=world.classmate.user)
     with pytest.raises(ValidationError) as error:
-        actions.move(teacher=world.teacher, plan_obj=world.plan, to_slot=world.slot2)
+        actions.move(acting_user=world.teacher, plan_obj=world.plan, to_slot=world.slot2)
     assert error.value.code == "full"
     world.plan.refresh_from_db()
     assert world.plan.slot == world.slot
 
 
 def test_the_childs_own_plan_counts_as_place_and_order_decisions(world):
-    actions.plan(pupil=world.pupil, slot=world.slot2, actor=world.pupil.user)
+    actions.plan(pupil=world.pupil, slot=world.slot2, acting_user=world.pupil.user)
     assert actions.quadrant_decisions(world.board, world.pupil) == {
         "place": "pupil",
         "order": "pupil",
@@ -118,8 +118,8 @@ def test_the_childs_own_plan_counts_as_place_and_order_decisions(world):
 
 def test_ticking_twice_records_one_event(world):
     before = UsageEvent.objects.filter(verb="planboard_ticked").count()
-    actions.tick(plan_obj=world.plan, done=True, actor=world.pupil.user)
-    actions.tick(plan_obj=world.plan, done=True, actor=world.pupil.user)
+    actions.tick(plan_obj=world.plan, done=True, acting_user=world.pupil.user)
+    actions.tick(plan_obj=world.plan, done=True, acting_user=world.pupil.user)
     assert UsageEvent.objects.filter(verb="planboard_ticked").count() == before + 1
 
 
@@ -144,7 +144,7 @@ def test_screens_are_told_after_commit_and_never_after_a_rollback(
 ):
     def plan_and_commit():
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            actions.plan(pupil=world.classmate, slot=world.slot2, actor=world.classmate.user)
+            actions.plan(pupil=world.classmate, slot=world.slot2, acting_user=world.classmate.user)
         return len(callbacks)
 
     async def listen_while_planning():
@@ -169,7 +169,7 @@ def test_screens_are_told_after_commit_and_never_after_a_rollback(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        actions.tick(plan_obj=world.plan, done=True, actor=world.pupil.user)
+        actions.tick(plan_obj=world.plan, done=True, acting_user=world.pupil.user)
         raise RuntimeError("rolled back")
     assert callbacks == []
 

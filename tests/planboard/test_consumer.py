@@ -29,7 +29,7 @@ def test_a_pupil_of_the_group_connects_and_hears_when_the_board_changes(world):
         connected, _code = await communicator.connect()
         assert connected
         await database_sync_to_async(actions.plan)(
-            pupil=world.classmate, slot=world.slot2, actor=world.classmate.user
+            pupil=world.classmate, slot=world.slot2, acting_user=world.classmate.user
         )
         message = await communicator.receive_json_from(timeout=5)
         await communicator.disconnect()

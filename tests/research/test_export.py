@@ -78,7 +78,7 @@ def school(world):
         place_openness="free",
         differentiation="individual",
     )
-    classroom_actions.start_lesson(lesson, teacher=teacher)
+    classroom_actions.start_lesson(lesson, acting_user=teacher)
     for pupil in (zara, mees, ilse):
         entries.choose(pupil=pupil, lesson=lesson, aspect="goal", value=[goal.pk])
         entries.choose(pupil=pupil, lesson=lesson, aspect="place", value=place.pk)
@@ -94,7 +94,7 @@ def school(world):
     )
     entries.evaluate(pupil=mees, lesson=lesson, levels={goal.pk: 3}, mood="great")
     goal_actions.assess_as_teacher(
-        teacher=teacher, pupil=zara, goal=goal, level=1, note="Zara mist de tafels"
+        acting_user=teacher, pupil=zara, goal=goal, level=1, note="Zara mist de tafels"
     )
     # The distinctive ids took (otherwise the search for them below proves nothing).
     assert (group.pk, lesson.pk, zara.pk, block.pk) == (
@@ -113,9 +113,9 @@ def school(world):
         end_date=today + timedelta(days=30),
         datasets=list(Dataset.values),
     )
-    actions.set_consent(study=study, pupil=zara, status="given", by=teacher)
-    actions.set_consent(study=study, pupil=mees, status="refused", by=teacher)
-    actions.set_consent(study=study, pupil=ilse, status="unknown", by=teacher)
+    actions.set_consent(study=study, pupil=zara, status="given", acting_user=teacher)
+    actions.set_consent(study=study, pupil=mees, status="refused", acting_user=teacher)
+    actions.set_consent(study=study, pupil=ilse, status="unknown", acting_user=teacher)
     return {
         "world": world,
         "teacher": teacher,
@@ -209,7 +209,7 @@ def test_withdrawn_consent_counts_for_every_later_export(school):
     zara = p("pupil", school["zara"].pk)
     assert zara in unzip(school["study"], "csv")["entries.csv"]
     actions.set_consent(
-        study=school["study"], pupil=school["zara"], status="refused", by=school["teacher"]
+        study=school["study"], pupil=school["zara"], status="refused", acting_user=school["teacher"]
     )
     files = unzip(school["study"], "csv")
     assert zara not in "\n".join(files.values())
@@ -227,7 +227,9 @@ def test_two_studies_give_the_same_pupil_unlinkable_pseudonyms(school):
         end_date=school["study"].end_date,
         datasets=["entries"],
     )
-    actions.set_consent(study=other, pupil=school["zara"], status="given", by=school["teacher"])
+    actions.set_consent(
+        study=other, pupil=school["zara"], status="given", acting_user=school["teacher"]
+    )
     first = {r["pupil"] for r in rows(unzip(school["study"], "csv"), "entries.csv")}
     second = {r["pupil"] for r in rows(unzip(other, "csv"), "entries.csv")}
     assert len(first) == len(second) == 1 and first.isdisjoint(second)
@@ -313,7 +315,7 @@ def test_consent_is_only_set_for_pupils_in_the_study(school):
             study=school["study"],
             pupil=school["world"].pupil,
             status="given",
-            by=school["teacher"],
+            acting_user=school["teacher"],
         )
     consent = Consent.objects.get(study=school["study"], pupil=school["zara"])
     assert consent.set_by == school["teacher"] and consent.set_at is not None

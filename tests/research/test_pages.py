@@ -121,7 +121,7 @@ def test_a_design_team_pilots_an_intervention(world, client):
     later = classroom_actions.create_lesson(
         group=world.group, title="Keuzebord week 2", date=start + timedelta(days=7)
     )
-    classroom_actions.start_lesson(later, teacher=world.teacher)
+    classroom_actions.start_lesson(later, acting_user=world.teacher)
     for lesson, phase in ((world.lesson, "beoogd"), (later, "werkelijk")):
         client.post(f"/ontwerpteam/{intervention.pk}/les/", {"lesson": lesson.pk, "phase": phase})
     client.post(
@@ -185,7 +185,7 @@ def test_the_export_study_command(world, tmp_path):
         end_date=world.block.end_date,
         datasets=["events", "quadrant"],
     )
-    actions.set_consent(study=study, pupil=world.pupil, status="given", by=world.teacher)
+    actions.set_consent(study=study, pupil=world.pupil, status="given", acting_user=world.teacher)
     out = tmp_path / "export.zip"
     call_command("export_study", str(study.pk), "--format", "jsonl", "--output", str(out))
     names = zipfile.ZipFile(out).namelist()

@@ -49,7 +49,7 @@ def _rich_pupil(world, client):
         end_date=world.block.end_date,
         datasets=[Dataset.EVENTS],
     )
-    actions.set_consent(study=study, pupil=noor, status="given", by=world.teacher)
+    actions.set_consent(study=study, pupil=noor, status="given", acting_user=world.teacher)
     client.force_login(noor.user)
     return noor
 
@@ -106,7 +106,7 @@ def test_erasing_a_pupil_leaves_no_row_and_no_file_that_refers_to_them(
     taken = Slot.objects.get(pk=world.slot.pk).taken
 
     with django_capture_on_commit_callbacks(execute=True):
-        erase_pupil(noor, by=world.school_admin)
+        erase_pupil(noor, acting_user=world.school_admin)
 
     assert _references(user_id, pupil_id) == []
     for path in paths:
