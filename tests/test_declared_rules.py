@@ -1,7 +1,7 @@
 """Who may do what is declared once per model: every model of the project's apps has
 rules in classroom.permissions (or is listed here as internal, with why), and every
 operation an endpoint or page asks for is a declared one. The permission matrix
-(tests/test_permission_matrix.py, tests/research/) checks what each operation answers;
+(tests/permissions/) checks what each operation answers;
 this file checks that nothing asks for an operation nobody declared."""
 
 import pytest

@@ -1,5 +1,6 @@
 """Every research and design-team route, every persona, the exact status. Two personas
-join the usual ones: `researcher` (on the study, no school) and `other_researcher`."""
+join the usual ones: `researcher` (on the study, no school) and `other_researcher`.
+The module's world has a study, a design team and a linked lesson (`extend_world`)."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,6 +33,11 @@ def _english():
 
 def add_research(world):
     """The world's study (with a researcher on it), design team and linked lesson."""
+    with translation.override("en"):  # as the tests run: tests/research built it so
+        _add_research(world)
+
+
+def _add_research(world):
     users = get_user_model().objects
     world.researcher = users.create_user("dr.onderzoek", password="correct horse 42")
     world.other_researcher = users.create_user("dr.anders", password="correct horse 42")
