@@ -52,6 +52,7 @@ messages: $(STAMP)
 # Benchmarks (never part of make test); results in bench/results/.
 bench: $(STAMP)
 	$(PY) bench/photo.py
+	$(PY) bench/photo_load.py
 	$(PY) bench/export.py
 	$(PY) bench/page_budget.py
 	$(PY) bench/load.py

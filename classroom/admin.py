@@ -7,9 +7,11 @@ the installation's superuser sees everything. Saving goes through actions.
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from . import actions, permissions
+from . import actions, images, permissions
 from .models import Group, Lesson, Membership, Place, Pupil, School, UsageEvent
 
 
@@ -54,6 +56,13 @@ class ScopedAdmin(admin.ModelAdmin):
         if model in permissions.RULES:
             kwargs["queryset"] = permissions.readable(request.user, model.objects.all())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Only what the user may read: another school's places or goals are no option.
+        model = db_field.remote_field.model
+        if model in permissions.RULES:
+            kwargs["queryset"] = permissions.readable(request.user, model.objects.all())
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         # The model form has already checked fields and constraints; the action writes.
@@ -144,6 +153,7 @@ class GroupAdmin(ScopedAdmin):
         "year_from",
         "year_to",
         "picture_code_length",
+        "language",
         "class_code",
         "teachers",
     ]
@@ -164,6 +174,7 @@ class GroupAdmin(ScopedAdmin):
             year_from=data["year_from"],
             year_to=data["year_to"],
             picture_code_length=data["picture_code_length"],
+            language=data.get("language"),
             teachers=data.get("teachers", []),
         )
 
@@ -206,6 +217,21 @@ class PupilAdmin(ScopedAdmin):
     search_fields = ["display_name"]
     readonly_fields = ["picture_code", "locked_until"]
     actions = ["new_picture_codes", "unlock"]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The admin saves inside one transaction: decode a new portrait before it, so
+        # that the action inside only meets a small, clean JPEG (classroom.images).
+        upload = request.FILES.get("new_photo") if request.method == "POST" else None
+        if upload is not None:
+            try:
+                clean = images.clean_portrait(upload)
+            except ValidationError:
+                upload.seek(0)  # refused again, with its message, by the form and action
+            else:
+                request.FILES["new_photo"] = SimpleUploadedFile(
+                    "portrait.jpg", clean.read(), content_type="image/jpeg"
+                )
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.display(boolean=True, description=_("locked"))
     def is_locked_now(self, pupil):
@@ -278,13 +304,25 @@ class LessonAdmin(ScopedAdmin):
     def delete_model(self, request, obj):
         actions.delete_lesson(obj)
 
+    @staticmethod
+    def _settings(data) -> dict:
+        """Fields and place options, for the action (which checks the places' group)."""
+        settings = {k: v for k, v in data.items() if k in actions.LESSON_FIELDS}
+        if "place_options" in data:
+            settings["places"] = list(data["place_options"])
+        return settings
+
     def create(self, request, parent, data):
-        fields = {k: v for k, v in data.items() if k in actions.LESSON_FIELDS}
-        return actions.create_lesson(group=parent, **fields)
+        return actions.create_lesson(group=parent, **self._settings(data))
 
     def update(self, request, obj, data):
-        fields = {k: v for k, v in data.items() if k in actions.LESSON_FIELDS}
-        actions.configure_lesson(Lesson.objects.get(pk=obj.pk), **fields)
+        actions.configure_lesson(Lesson.objects.get(pk=obj.pk), **self._settings(data))
+
+    def save_related(self, request, form, formsets, change):
+        # The place options went through the action in save_model; skip the form's m2m
+        # save, which would write them past its check and without an event.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(UsageEvent)

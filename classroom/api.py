@@ -69,6 +69,7 @@ class GroupSerializer(serializers.ModelSerializer):
             "year_to",
             "years",
             "picture_code_length",
+            "language",
             "class_code",
         ]
         read_only_fields = ["class_code"]

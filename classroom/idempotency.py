@@ -6,6 +6,11 @@ the same key (a Chromebook that lost the wifi before the answer arrived, a doubl
 gets the stored answer with `Idempotent-Replayed: true` and writes nothing. Two requests
 with the same key at the same moment: one wins the unique constraint, the other's whole
 transaction rolls back and it answers with the winner's stored response.
+
+Slow work that writes nothing (decoding a photo) must not run inside that transaction:
+on SQLite it would hold the one write lock, and every classmate's tap would wait for it.
+Such a view names a `prepare` step: it runs after the replay check and outside any
+transaction, and only the short write and the stored answer happen inside.
 """
 
 from __future__ import annotations
@@ -46,20 +51,23 @@ def _replay(record: IdempotencyRecord, scope: str) -> Response:
     return Response(record.body, status=record.status, headers={REPLAYED: "true"})
 
 
-def run(request, handler: Callable[[], Response]) -> Response:
-    """Run `handler` (which writes through actions) at most once per user and key."""
+def run(request, handler: Callable[..., Response], prepare: Callable[[], object] | None = None):
+    """Run `handler` (which writes through actions) at most once per user and key.
+    With `prepare`, its result is handed to `handler`; it runs first, outside the
+    transaction, and not at all for a retry that finds its stored answer."""
     key = _key(request)
     if key is None:
-        return handler()
+        return handler(prepare()) if prepare else handler()
     scope = f"{request.method} {request.path}"
     user = request.user
     # A retry usually finds its answer here, without taking the write lock.
     existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
     if existing is not None:
         return _replay(existing, scope)
+    arguments = (prepare(),) if prepare else ()
     try:
         with transaction.atomic():
-            response = handler()
+            response = handler(*arguments)
             if 200 <= response.status_code < 300:
                 IdempotencyRecord.objects.create(
                     user=user, key=key, scope=scope, status=response.status_code, body=response.data
@@ -73,14 +81,26 @@ def run(request, handler: Callable[[], Response]) -> Response:
         return _replay(existing, scope)
 
 
-def idempotent(view_method):
-    """Decorator for DRF view methods (`create`, extra actions) that write."""
+def idempotent(view_method=None, *, prepare: str | None = None):
+    """Decorator for DRF view methods (`create`, extra actions) that write.
 
-    @wraps(view_method)
-    def wrapper(self, request, *args, **kwargs):
-        return run(request, lambda: view_method(self, request, *args, **kwargs))
+    `@idempotent(prepare="name")`: the view's method `name(request)` runs first, outside
+    the transaction, and the decorated method receives its result as `prepared=`."""
 
-    return wrapper
+    def decorate(method):
+        @wraps(method)
+        def wrapper(self, request, *args, **kwargs):
+            if prepare is None:
+                return run(request, lambda: method(self, request, *args, **kwargs))
+            return run(
+                request,
+                lambda prepared: method(self, request, *args, prepared=prepared, **kwargs),
+                prepare=lambda: getattr(self, prepare)(request),
+            )
+
+        return wrapper
+
+    return decorate(view_method) if view_method is not None else decorate
 
 
 def purge(days: int = KEEP_DAYS) -> int:

@@ -59,6 +59,15 @@ class Membership(models.Model):
         return f"{self.user} @ {self.school} ({self.get_role_display()})"
 
 
+GROUP_LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+
+
+def installation_language() -> str:
+    """The installation's LANGUAGE_CODE when it is one of the group languages."""
+    code = settings.LANGUAGE_CODE.split("-")[0]
+    return code if code in dict(GROUP_LANGUAGES) else GROUP_LANGUAGES[0][0]
+
+
 class Group(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="groups")
     name = models.CharField(_("name"), max_length=100)
@@ -74,6 +83,14 @@ class Group(models.Model):
         choices=[(2, "2"), (3, "3")],
         default=3,
         help_text=_("How many pictures pupils tap to log in: 2 for toddlers, 3 for older pupils."),
+    )
+    # Pupils' pages speak the group's language; staff choose their own.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=GROUP_LANGUAGES,
+        default=installation_language,
+        help_text=_("The language of this group's pupil pages and login."),
     )
     teachers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -227,6 +244,11 @@ class Lesson(models.Model):
     )
     started_at = models.DateTimeField(_("started"), null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True, editable=False)
+    # The evaluation opens when the lesson ends and stays open until the teacher closes
+    # it or the lesson's day is over (`evaluation_open`).
+    evaluation_closed_at = models.DateTimeField(
+        _("evaluation closed"), null=True, blank=True, editable=False
+    )
     # Grows by one with every change the lesson's dashboard shows, in that change's
     # transaction; realtime events carry it so screens can see a missed one.
     seq = models.PositiveBigIntegerField(default=0, editable=False)
@@ -255,6 +277,16 @@ class Lesson(models.Model):
     @property
     def is_running(self) -> bool:
         return self.started_at is not None and self.ended_at is None
+
+    @property
+    def evaluation_open(self) -> bool:
+        """Pupils may evaluate: from the start (an early finisher) until the teacher
+        closes the evaluation or the lesson's day is over."""
+        return (
+            self.started_at is not None
+            and self.evaluation_closed_at is None
+            and self.date >= timezone.localdate()
+        )
 
 
 class IdempotencyRecord(models.Model):

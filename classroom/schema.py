@@ -8,6 +8,7 @@ Supported: TypedDict (required and `NotRequired` keys, no keys beyond the declar
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
@@ -21,6 +22,7 @@ def is_typeddict(tp) -> bool:
     return isinstance(tp, type) and issubclass(tp, dict) and hasattr(tp, "__required_keys__")
 
 
+@functools.cache
 def fields(td) -> dict[str, Any]:
     """The keys of a TypedDict with their types, `Annotated` metadata kept and
     `NotRequired` taken off (the TypedDict's `__required_keys__` says which are required)."""

@@ -12,3 +12,6 @@ class LoggedIn(TypedDict):
 LOGGED_IN = declare("logged_in", "logged in", LoggedIn, app="classroom")
 LESSON_STARTED = declare("lesson_started", "the teacher started a lesson", app="classroom")
 LESSON_ENDED = declare("lesson_ended", "the teacher ended a lesson", app="classroom")
+EVALUATION_CLOSED = declare(
+    "lesson_evaluation_closed", "the teacher closed a lesson's evaluation", app="classroom"
+)

@@ -19,12 +19,14 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from classroom.realtime import routing as classroom_routing  # noqa: E402
 from config.limits import BodyLimit, install_in_daphne  # noqa: E402
+from logbook import routing as logbook_routing  # noqa: E402
 from planboard import routing as planboard_routing  # noqa: E402
 
 # Every app's routes; each app owns its consumers.
 websocket_urlpatterns = [
     *classroom_routing.websocket_urlpatterns,
     *planboard_routing.websocket_urlpatterns,
+    *logbook_routing.websocket_urlpatterns,
 ]
 
 install_in_daphne()

@@ -122,6 +122,14 @@ def install_in_daphne() -> None:
     class LimitedWebRequest(http_protocol.WebRequest):
         leerregie_limited = True
 
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            # Twisted would parse a multipart body with the email package on the
+            # reactor, before daphne hands the raw body to Django (which parses it
+            # again, in a thread): seconds for a 6 MB photo, during which no other
+            # request of the class moves. daphne never uses what it parses.
+            self._parsePOSTFormSubmission = False
+
         def gotLength(self, length):  # noqa: N802 - Twisted's name
             content_type = (self.requestHeaders.getRawHeaders(b"content-type") or [b""])[0]
             scope = {"headers": [(b"content-type", content_type)]}

@@ -4,6 +4,8 @@
   binary files are already compressed; squeezing them again only costs the server time.
 - A database too busy to write within its timeout answers "try again in a moment" (503),
   never "database is locked": pupils' writes wait in their outbox and are sent again.
+- Pupils see their group's language (set by the teacher), never one chosen by a button
+  a kleuter can hit; staff keep their own choice (LocaleMiddleware).
 """
 
 import logging
@@ -13,9 +15,13 @@ from django.db import OperationalError
 from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 from whitenoise.middleware import WhiteNoiseMiddleware
+
+from classroom.models import Group, installation_language
+from classroom.permissions import actor_for
 
 logger = logging.getLogger(__name__)
 
@@ -88,3 +94,33 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         if static_file is not None:
             return self.serve(static_file, request)
         return await self.get_response(request)
+
+
+PUPIL_LOGIN_PREFIX = "/klas/"  # frontend:class-code and the pages below it
+
+
+class PupilLanguageMiddleware(MiddlewareMixin):
+    """After AuthenticationMiddleware. A pupil's requests (pages and API) are in their
+    group's language; the login pages under /klas/ in the language of the group in the
+    URL, or the installation's before a class is chosen. Everyone else keeps what
+    LocaleMiddleware chose (the language cookie, the browser)."""
+
+    def process_request(self, request):
+        language = self.pupil_language(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+
+    @staticmethod
+    def pupil_language(request) -> str | None:
+        pupil = actor_for(getattr(request, "user", None)).pupil
+        if pupil is not None:
+            return pupil.group.language
+        if not request.path_info.startswith(PUPIL_LOGIN_PREFIX):
+            return None
+        code = request.path_info[len(PUPIL_LOGIN_PREFIX) :].split("/")[0]
+        if code:
+            found = Group.objects.filter(class_code=code.upper()).values_list("language")
+            for (language,) in found[:1]:
+                return language
+        return installation_language()

@@ -8,6 +8,9 @@ def roles(request):
     scripts' texts in the active language (rendered once by base.html)."""
     actor = actor_for(getattr(request, "user", None))
     return {
+        # Grown-ups choose their language; pupils' pages and their login under /klas/
+        # speak the group's (config.middleware.PupilLanguageMiddleware): no button there.
+        "language_choice": actor.pupil is None and not request.path.startswith("/klas/"),
         "actor": actor,
         "is_pupil": actor.pupil is not None,
         "is_staff_member": actor.is_staff_member,

@@ -14,6 +14,14 @@ UI_TEXTS = {
     "photoSaving": _("Saving photo …"),
     "photoSaved": _("Photo saved"),
     "photoFailed": _("Photo not saved."),
+    # A photo the server refused (or failed three times): outbox.js keeps it aside
+    "photoDidNotWork": _("This photo did not work"),
+    "photoDidNotWorkSpoken": _(
+        "This photo did not work. Tap Retry to send it again, or Throw away to remove it."
+    ),
+    "retry": _("Retry"),
+    "throwAway": _("Throw away"),
+    "readAloud": _("Read aloud"),
     "chooseMood": _("First tap how it went."),
     "full": _("Full!"),
     "mustDo": _("Must do"),
@@ -21,6 +29,11 @@ UI_TEXTS = {
     "then": _("Then"),
     "done": _("Done"),
     "takeOff": _("Take off"),
+    # The planbord (planboard.js): spoken and shown to kleuters
+    "fullChooseAnother": _("Full, choose another corner."),
+    "now": _("Now"),
+    "waitForSeat": _("Wait, it is full"),
+    "wellDone": _("Well done!"),
     "lost": _("No connection. Trying again …"),
     "back": _("Connected again."),
     # The teacher's live lesson dashboard (dashboard.js)
@@ -60,4 +73,9 @@ UI_TEXTS = {
     "qCounts": _(
         "Based on %(with_data)s pupils (%(decisions)s decisions); %(without)s without data."
     ),
+    # Scanning a QR code on /klas/ (scan.js)
+    "scanNoCamera": _("The camera does not work here. Type the class code."),
+    "scanNotOurs": _("That is not a class QR code. Try another one."),
+    # The doelenboekje (booklet.js): a tap the server refused is put back
+    "bookletRefused": _("That did not work, so it is back as it was. Try again?"),
 }

@@ -49,6 +49,22 @@ urlpatterns = [
         name="teacher-planboard-change",
     ),
     path("leerkracht/planbord/<int:board_id>/digibord/", planboard.digibord, name="digibord"),
+    path("planbord/foto/<int:photo_id>/", planboard.plan_photo, name="planboard-photo"),
+    path(
+        "planbord/foto/<int:photo_id>/klein/",
+        planboard.plan_photo_thumbnail,
+        name="planboard-photo-thumbnail",
+    ),
+    path(
+        "planbord/hoek/<int:activity_id>/foto/",
+        planboard.corner_photo,
+        name="planboard-corner-photo",
+    ),
+    path(
+        "leerkracht/planbord/hoek/<int:activity_id>/foto/",
+        planboard.corner_photo_change,
+        name="planboard-corner-photo-change",
+    ),
     path(
         "leerkracht/leerling/<int:pupil_id>/planbord/",
         planboard.pupil_week,

@@ -15,6 +15,19 @@ from goals.models import Goal
 from .models import ConversationNote, Photo, Prompt
 
 
+def check_photo_target(
+    *, pupil: Pupil, goal: Goal | None = None, lesson: Lesson | None = None, prompt: str = ""
+) -> None:
+    """Refuse (ValidationError) a photo for another group's goal or lesson, or an
+    unknown prompt: cheap checks, made before the photo is decoded."""
+    if goal is not None and goal.block.group_id != pupil.group_id:
+        raise ValidationError(_("This goal is not in this pupil's booklet."))
+    if lesson is not None and lesson.group_id != pupil.group_id:
+        raise ValidationError(_("This lesson is not in this pupil's group."))
+    if prompt and prompt not in Prompt.values:
+        raise ValidationError(_("Unknown prompt."))
+
+
 def add_photo(
     *,
     pupil: Pupil,
@@ -23,24 +36,21 @@ def add_photo(
     lesson: Lesson | None = None,
     prompt: str = "",
 ) -> Photo:
-    """Verify and clean the upload (outside the transaction: it is the slow part), then
-    store it. A refused upload raises ValidationError and stores nothing.
+    """Store a pupil's photo. `upload` is an uploaded file, or better the
+    `images.CleanPhoto` that `images.clean_photo` made of it beforehand, outside any
+    transaction (it is the slow part: the API does so, before its idempotent
+    transaction). A refused upload raises ValidationError and stores nothing.
     Sends: usage event `photo_added` (never the photo itself)."""
-    if goal is not None and goal.block.group_id != pupil.group_id:
-        raise ValidationError(_("This goal is not in this pupil's booklet."))
-    if lesson is not None and lesson.group_id != pupil.group_id:
-        raise ValidationError(_("This lesson is not in this pupil's group."))
-    if prompt and prompt not in Prompt.values:
-        raise ValidationError(_("Unknown prompt."))
-    full, thumb, (width, height) = images.photo_from_upload(upload)
+    check_photo_target(pupil=pupil, goal=goal, lesson=lesson, prompt=prompt)
+    clean = upload if isinstance(upload, images.CleanPhoto) else images.clean_photo(upload)
+    full, thumb, (width, height) = clean.photo, clean.thumbnail, clean.size
     name = uuid.uuid4().hex
-    with transaction.atomic():
-        photo = Photo(
-            pupil=pupil, goal=goal, lesson=lesson, prompt=prompt, width=width, height=height
-        )
-        photo.image.save(f"{name}.jpg", full, save=False)
-        photo.thumbnail.save(f"{name}.jpg", thumb, save=False)
-        try:
+    photo = Photo(pupil=pupil, goal=goal, lesson=lesson, prompt=prompt, width=width, height=height)
+    # The files first (disk, not database), then the short transaction for the row.
+    photo.image.save(f"{name}.jpg", full, save=False)
+    photo.thumbnail.save(f"{name}.jpg", thumb, save=False)
+    try:
+        with transaction.atomic():
             photo.save()
             usage.record(
                 "photo_added",
@@ -51,11 +61,11 @@ def add_photo(
                 lesson=lesson,
                 context={"goal": goal.code if goal else None, "prompt": prompt or None},
             )
-        except Exception:
-            # Nothing in the database refers to the files: remove them again.
-            photo.image.storage.delete(photo.image.name)
-            photo.thumbnail.storage.delete(photo.thumbnail.name)
-            raise
+    except Exception:
+        # Nothing in the database refers to the files: remove them again.
+        photo.image.storage.delete(photo.image.name)
+        photo.thumbnail.storage.delete(photo.thumbnail.name)
+        raise
     return photo
 
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from classroom import images
 from classroom.api import IDEMPOTENCY_HEADER, ReadableField
 from classroom.idempotency import idempotent
 from classroom.models import Lesson, Pupil
@@ -41,7 +42,7 @@ class ReadablePupilField(ReadableField):
 
 class PhotoSerializer(serializers.ModelSerializer):
     # A plain file: classroom.images checks it once, with a clear message per problem.
-    image = serializers.FileField(write_only=True, help_text="JPEG, PNG or WebP")
+    image = serializers.FileField(write_only=True, help_text="JPEG, PNG, WebP or HEIC")
     goal = ReadableGoalField(required=False, allow_null=True)
     lesson = ReadableLessonField(required=False, allow_null=True)
     url = serializers.SerializerMethodField()
@@ -91,22 +92,36 @@ class PhotoViewSet(
         return queryset
 
     @extend_schema(parameters=[IDEMPOTENCY_HEADER])
-    @idempotent
-    def create(self, request, *args, **kwargs):
+    @idempotent(prepare="clean_upload")
+    def create(self, request, *args, prepared, **kwargs):
         """A pupil adds a photo of their work, optionally to a goal with a prompt.
-        The image is checked and cleaned on the server (a plain synchronous view, so the
-        work runs in a worker thread, never on the event loop)."""
-        return super().create(request, *args, **kwargs)
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
+        The image is checked and cleaned on the server first (`clean_upload`, in a worker
+        thread, outside any transaction); then the row is stored in a short one."""
+        serializer, clean = prepared
         serializer.instance = actions.add_photo(
-            pupil=pupil_of(self.request.user),
-            upload=data["image"],
-            goal=data.get("goal"),
-            lesson=data.get("lesson"),
-            prompt=data.get("prompt", ""),
+            pupil=pupil_of(request.user),
+            upload=clean,
+            goal=serializer.validated_data.get("goal"),
+            lesson=serializer.validated_data.get("lesson"),
+            prompt=serializer.validated_data.get("prompt", ""),
         )
+        headers = self.get_success_headers(serializer.data)
+        return Response(serializer.data, status=201, headers=headers)
+
+    def clean_upload(self, request):
+        """The slow part, before any transaction: parse, check the target, decode; in
+        one of the process's few places for photo work (the others queue)."""
+        with images.photo_place():
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            actions.check_photo_target(
+                pupil=pupil_of(request.user),
+                goal=data.get("goal"),
+                lesson=data.get("lesson"),
+                prompt=data.get("prompt", ""),
+            )
+            return serializer, images.clean_photo(data["image"])
 
 
 class ConversationNoteSerializer(serializers.ModelSerializer):

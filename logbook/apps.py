@@ -7,8 +7,10 @@ class LogbookConfig(AppConfig):
     verbose_name = _("Logbook")
 
     def ready(self):
+        from classroom.realtime.messages import declare
         from classroom.realtime.publish import register_lesson_event
 
         from . import dashboard, messages, permissions, verbs  # noqa: F401 - rules; verbs
 
         register_lesson_event(dashboard.event, messages.LessonChanged)
+        declare("entry.changed", messages.EntryChanged)

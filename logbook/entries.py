@@ -8,6 +8,10 @@ Per aspect the lesson's openness decides what the pupil is offered:
   the group's places; alone or up to three classmates).
 Every recorded decision says who made it; once the teacher decided an aspect for a pupil
 (an override), the pupil's choice no longer replaces it.
+
+`order` ("what do I do first?") is asked only when the lesson leaves it open; it is
+recorded like the others, so the quadrant counts the pupil's decision
+(personalisation-quadrant.md). A fixed order is the teacher's and cannot be chosen.
 """
 
 from __future__ import annotations
@@ -22,14 +26,15 @@ from django.utils.translation import gettext as _
 from classroom import usage
 from classroom.models import Lesson, Openness, Place, Pupil
 from classroom.quadrant import PUPIL, TEACHER
-from classroom.realtime.publish import lesson_changed
+from classroom.realtime.groups import pupil_group
+from classroom.realtime.publish import lesson_changed, send_on_commit
 from goals import actions as goal_actions
 from goals.booklet import current_block
 from goals.models import Goal, GoalStar
 
-from .models import InstructionReason, LogbookEntry, Mood
+from .models import FirstStep, InstructionReason, LogbookEntry, Mood
 
-ENTRY_ASPECTS = ("goal", "instruction", "partner", "place")
+ENTRY_ASPECTS = ("goal", "instruction", "partner", "place", "order")
 MAX_PARTNERS = {Openness.CHOICE: 1, Openness.FREE: 3}
 
 
@@ -67,6 +72,8 @@ def offer(lesson: Lesson, pupil: Pupil, aspect: str) -> Offer:
         return Offer(aspect, openness, classmates)
     if aspect == "instruction":
         return Offer(aspect, openness, [True, False])
+    if aspect == "order":
+        return Offer(aspect, openness, list(FirstStep.values))
     raise ValueError(aspect)
 
 
@@ -175,6 +182,11 @@ def _set(entry: LogbookEntry, aspect: str, value, options: Offer | None) -> dict
         entry.alone = not ids
         entry.partners.set(ids)
         return {"partners": len(ids)}
+    if aspect == "order":
+        if value not in FirstStep.values:
+            raise ValidationError(_("Tap what you do first."))
+        entry.first_step = value
+        return {"first_step": value}
     raise ValidationError(_("Unknown choice."))
 
 
@@ -228,6 +240,8 @@ def override(*, acting_user, pupil: Pupil, lesson: Lesson, aspect: str, value) -
     entry.decided_by = {**entry.decided_by, aspect: TEACHER}
     entry.save()
     lesson_changed(lesson.pk, pupil.pk)
+    # The pupil's own logbook follows without a reload (logbook/consumers.py).
+    send_on_commit(pupil_group(pupil.pk), lambda: own_entry_event(entry.pk))
     usage.record(
         "logbook_overridden",
         actor=acting_user,
@@ -249,6 +263,8 @@ def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str,
         raise ValidationError(_("This lesson is not in this pupil's group."))
     if lesson.started_at is None:
         raise ValidationError(_("This lesson has not started yet."))
+    if not lesson.evaluation_open:
+        raise ValidationError(_("The evaluation of this lesson is closed."))
     if mood not in Mood.values:
         raise ValidationError(_("Tap how it went."))
     entry = _locked_entry(pupil, lesson)
@@ -272,3 +288,31 @@ def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str,
         context={"mood": mood, "goals": len(levels), "has_text": bool(entry.evaluation_text)},
     )
     return entry
+
+
+def own_entry_event(entry_id: int) -> dict:
+    """`entry.changed` for the pupil's own screens: their entry as it was committed, in
+    ids and codes (logbook.messages.EntryChanged). The page fetches its labels itself."""
+    entry = (
+        LogbookEntry.objects.select_related("lesson")
+        .prefetch_related("goals", "partners")
+        .get(pk=entry_id)
+    )
+    decided = entry.decided_by
+    return {
+        "type": "entry.changed",
+        "lesson": entry.lesson_id,
+        "pupil": entry.pupil_id,
+        "entry": {
+            "goals": sorted(g.pk for g in entry.goals.all()),
+            "instruction": entry.instruction,
+            "instruction_reason": entry.instruction_reason or None,
+            "alone": entry.alone,
+            "partners": sorted(p.pk for p in entry.partners.all()),
+            "place": entry.place_id,
+            "first_step": entry.first_step or None,
+            "mood": entry.mood or None,
+            "evaluated": entry.evaluated_at is not None,
+            "decided_by": {aspect: decided.get(aspect) for aspect in ENTRY_ASPECTS},
+        },
+    }

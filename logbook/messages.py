@@ -96,3 +96,28 @@ class LessonChanged(TypedDict):
     pupil: int | None
     row: Row | None
     summary: Summary
+
+
+class OwnEntry(TypedDict):
+    """A pupil's own entry in ids and codes (never free text: the words stay on the page)."""
+
+    goals: list[int]
+    instruction: bool | None
+    instruction_reason: str | None
+    alone: bool | None
+    partners: list[int]
+    place: int | None
+    first_step: str | None
+    mood: str | None
+    evaluated: bool
+    decided_by: Decisions
+
+
+class EntryChanged(TypedDict):
+    """To `pupil.<id>`: the teacher changed this pupil's entry (an override); their own
+    logbook page shows it at once (logbook/consumers.py)."""
+
+    type: Literal["entry.changed"]
+    lesson: int
+    pupil: int
+    entry: OwnEntry

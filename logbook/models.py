@@ -76,6 +76,13 @@ class Mood(models.TextChoices):
     HARD = "hard", _("It was hard")
 
 
+class FirstStep(models.TextChoices):
+    """ "What do I do first?": the pupil's own order, asked when the lesson's `order` is open."""
+
+    EASY = "easy", _("Something easy first")
+    HARD = "hard", _("The hardest first")
+
+
 class LogbookEntry(models.Model):
     """A pupil's rekenlogboek page for one lesson: what, how, with whom, where, and how
     it went. `decided_by` records per aspect who made the decision ("pupil"/"teacher")."""
@@ -92,6 +99,9 @@ class LogbookEntry(models.Model):
     partners = models.ManyToManyField(Pupil, blank=True, related_name="+")
     place = models.ForeignKey(
         "classroom.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    first_step = models.CharField(
+        _("what I do first"), max_length=10, choices=FirstStep.choices, blank=True
     )
     decided_by = models.JSONField(default=dict, blank=True)
     mood = models.CharField(_("how did it go"), max_length=10, choices=Mood.choices, blank=True)

@@ -3,7 +3,16 @@ the group's teachers write and read them; pupils never see them. Logbook entries
 pupil writes their own (choose, evaluate: `create` with the pupil as parent); a teacher
 decides an aspect for a pupil they teach (`decide_for_pupil`, asked about the pupil)."""
 
-from classroom.permissions import MAY_CHANGE, MAY_CREATE, STAFF, register
+from classroom.models import Lesson
+from classroom.permissions import (
+    MAY_CHANGE,
+    MAY_CREATE,
+    MAY_READ,
+    PUPIL,
+    STAFF,
+    declare_operation,
+    register,
+)
 from goals.permissions import PupilMarkRules, TeacherMarkRules
 
 from .models import ConversationNote, LogbookEntry, Photo
@@ -20,3 +29,6 @@ register(
     TeacherMarkRules(group_path="pupil__group_id", pupils_read="none"),
     create=STAFF & MAY_CREATE,
 )
+# A pupil's own logbook page follows the lesson live (logbook/consumers.py): an active
+# pupil who may read the lesson; what they hear is their own entry only.
+declare_operation(Lesson, "follow_own_logbook", PUPIL & MAY_READ)

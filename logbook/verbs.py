@@ -5,8 +5,8 @@ from typing import Annotated, Literal, NotRequired, TypedDict
 from classroom.usage import Key, declare
 
 Aspect = Annotated[
-    Literal["goal", "instruction", "partner", "place"],
-    Key("logbook aspect (goal, instruction, partner, place)"),
+    Literal["goal", "instruction", "partner", "place", "order"],
+    Key("logbook aspect (goal, instruction, partner, place, order)"),
 ]
 
 
@@ -19,6 +19,7 @@ class Decision(TypedDict):
     reason: NotRequired[Annotated[str | None, Key("instruction reason code")]]
     place: NotRequired[Annotated[str, Key("place name (set by the teacher)")]]
     partners: NotRequired[Annotated[int, Key("number of partners chosen")]]
+    first_step: NotRequired[Annotated[str, Key("what the pupil does first (easy, hard)")]]
 
 
 class Chosen(Decision):

@@ -2,24 +2,31 @@
 
 Each write bumps the board's version, records a usage event in the transaction and,
 after commit, tells every screen showing the board (`board.<id>`) its new version.
+
+Seats (decision 0008): a child holds a seat only at the activity they are at now, their
+first plan not done. Ticking it done gives the seat up and takes one at the next plan (if
+free); a seat that comes free goes to the child who waits there longest. Every seat is
+taken with the conditional UPDATE that the check constraint backs.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from classroom import usage
+from classroom import images, usage
 from classroom.models import Group, Pupil
-from classroom.pictograms import PLACE_ICONS
+from classroom.pictograms import ACTIVITY_PICTURES
 from classroom.realtime.groups import board_group
 from classroom.realtime.publish import send_on_commit
 
-from .models import Activity, Board, DayPart, Plan, Slot
+from .models import Activity, Board, DayPart, Plan, PlanPhoto, Slot
 
 PUPIL, TEACHER = "pupil", "teacher"
 
@@ -30,7 +37,7 @@ PUPIL, TEACHER = "pupil", "teacher"
 def _check_activity(activity: Activity) -> None:
     if not activity.name.strip():
         raise ValidationError(_("An activity needs a name."))
-    if activity.pictogram not in PLACE_ICONS:
+    if activity.pictogram not in ACTIVITY_PICTURES:
         raise ValidationError(_("Unknown icon: %(icon)s") % {"icon": activity.pictogram})
     if not activity.capacity or activity.capacity < 1:
         raise ValidationError(_("An activity has room for at least one child."))
@@ -67,6 +74,24 @@ def update_activity(activity: Activity, **fields) -> Activity:
         if any(goal.block.group_id != activity.group_id for goal in goals):
             raise ValidationError(_("A linked goal must be one of this group's goals."))
         activity.goals.set(goals)
+    return activity
+
+
+def set_activity_photo(activity: Activity, upload) -> Activity:
+    """The teacher's own photo of the corner, shown on the tiles instead of the picture
+    (`upload=None` takes it away). Cleaned outside the transaction, like every photo."""
+    old = activity.photo.name if activity.photo else ""
+    if upload is not None:
+        clean = images.clean_photo(upload)
+        activity.photo.save(f"{uuid.uuid4().hex}.jpg", clean.thumbnail, save=False)
+    else:
+        activity.photo = ""
+    with transaction.atomic():
+        Activity.objects.filter(pk=activity.pk).update(photo=activity.photo.name or "")
+        for board_id in Board.objects.filter(slots__activity=activity).values_list("pk", flat=True):
+            _changed(Board(pk=board_id))
+    if old and old != activity.photo.name:
+        activity.photo.storage.delete(old)
     return activity
 
 
@@ -137,45 +162,83 @@ def reuse_board(source: Board, target: Board) -> Board:
 # --- Plans --------------------------------------------------------------------------
 
 
-def _take_place(slot: Slot) -> None:
-    """One conditional UPDATE: either a place was free and is now ours, or it was full."""
-    taken = Slot.objects.filter(pk=slot.pk, taken__lt=F("capacity")).update(taken=F("taken") + 1)
-    if not taken:
-        raise ValidationError(_("Full!"), code="full")
+def _lock_slots(pupil: Pupil, board: Board, *slot_ids: int) -> None:
+    """Lock, in one order, every slot a seat change of this child may touch (theirs and
+    `slot_ids`). Not for capacity (the conditional UPDATE holds that) but so that a child
+    who starts to wait and a classmate who frees that seat at the same moment take turns:
+    whoever comes second sees the first (no seat stays free while someone waits), and two
+    children swapping corners never deadlock. A no-op on SQLite, whose writes queue."""
+    ids = set(slot_ids) | set(
+        Plan.objects.filter(pupil=pupil, board=board).values_list("slot_id", flat=True)
+    )
+    list(Slot.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
 def _free_place(slot_id: int) -> None:
     Slot.objects.filter(pk=slot_id, taken__gt=0).update(taken=F("taken") - 1)
 
 
-@transaction.atomic
-def plan(*, pupil: Pupil, slot: Slot, acting_user, decided_by: str = PUPIL) -> Plan:
-    """Put a child on an activity, after the activities they planned already.
-    Sends: usage event `planboard_planned`, realtime `board.changed`."""
-    board = slot.board
-    if board.group_id != pupil.group_id:
-        raise ValidationError(_("This board belongs to another group."))
-    if Plan.objects.filter(pupil=pupil, slot=slot).exists():
-        raise ValidationError(_("You have already planned this."))
-    _take_place(slot)
-    position = Plan.objects.filter(pupil=pupil, board=board).count() + 1
-    try:
-        with transaction.atomic():
-            new = Plan.objects.create(
-                board=board, pupil=pupil, slot=slot, position=position, decided_by=decided_by
-            )
-    except IntegrityError:  # the same child, twice at once: the first one counts
-        raise ValidationError(_("You have already planned this.")) from None
-    usage.record(
-        "planboard_planned",
-        actor=acting_user,
-        obj=new,
-        pupil=pupil,
-        group=board.group,
-        context={"activity": slot.activity.name, "position": position, "by": decided_by},
+def _seat(plan_obj: Plan) -> bool:
+    """Give the plan a seat if one is free: one conditional UPDATE, so two children
+    tapping the last seat at once never both get it. False: the activity is full."""
+    if plan_obj.seated:
+        return True
+    taken = Slot.objects.filter(pk=plan_obj.slot_id, taken__lt=F("capacity")).update(
+        taken=F("taken") + 1
     )
-    _changed(board)
-    return new
+    if not taken:
+        return False
+    if not Plan.objects.filter(pk=plan_obj.pk, seated=False).update(seated=True):
+        _free_place(plan_obj.slot_id)  # seated meanwhile by another change: one seat only
+    plan_obj.seated = True
+    return True
+
+
+def _unseat(plan_obj: Plan) -> None:
+    if Plan.objects.filter(pk=plan_obj.pk, seated=True).update(seated=False):
+        _free_place(plan_obj.slot_id)
+    plan_obj.seated = False
+
+
+def _current(pupil: Pupil, board: Board) -> Plan | None:
+    """Where the child is now: their first plan not done."""
+    return (
+        Plan.objects.filter(pupil=pupil, board=board, done=False).order_by("position", "id").first()
+    )
+
+
+def _follow(pupil: Pupil, board: Board) -> set[int]:
+    """Move the child's seat to where they are now. Returns the slots whose seat came free."""
+    plans = list(Plan.objects.filter(pupil=pupil, board=board).order_by("position", "id"))
+    current = next((p for p in plans if not p.done), None)
+    freed = set()
+    for item in plans:
+        if item.seated and item is not current:
+            _unseat(item)
+            freed.add(item.slot_id)
+    if current is not None:
+        _seat(current)
+    return freed
+
+
+def _fill(slot_ids) -> None:
+    """Seats that came free go to the children waiting there (who are at that activity
+    now), first come first served, for as long as seats are free."""
+    earlier_open = Plan.objects.filter(
+        pupil=OuterRef("pupil"),
+        board=OuterRef("board"),
+        done=False,
+        position__lt=OuterRef("position"),
+    )
+    for slot_id in slot_ids:
+        waiting = (
+            Plan.objects.filter(slot_id=slot_id, seated=False, done=False)
+            .exclude(Exists(earlier_open))
+            .order_by("created_at", "id")
+        )
+        for item in waiting:
+            if not _seat(item):
+                break
 
 
 def _renumber(pupil: Pupil, board: Board) -> None:
@@ -185,13 +248,66 @@ def _renumber(pupil: Pupil, board: Board) -> None:
 
 
 @transaction.atomic
+def plan(*, pupil: Pupil, slot: Slot, acting_user, decided_by: str = PUPIL) -> Plan:
+    """Put a child on an activity.
+
+    A child who is at an activity now plans the next one ("Then: ..."): it takes a seat
+    only when they get there. A child who is at nothing yet (or waits for a full moetje)
+    goes there now: that needs a free seat, else a free choice is refused as full
+    (code "full"); a full moetje is never refused but planned for later, after what the
+    child chooses next. Sends: usage event `planboard_planned`, realtime `board.changed`."""
+    board = slot.board
+    if board.group_id != pupil.group_id:
+        raise ValidationError(_("This board belongs to another group."))
+    if Plan.objects.filter(pupil=pupil, slot=slot).exists():
+        raise ValidationError(_("You have already planned this."))
+    _lock_slots(pupil, board, slot.pk)
+    current = _current(pupil, board)
+    goes_now = current is None or not current.seated
+    last = Plan.objects.filter(pupil=pupil, board=board).count() + 1
+    position = current.position if goes_now and current is not None else last
+    if position != last:  # before the moetje the child waits for
+        Plan.objects.filter(pupil=pupil, board=board, position__gte=position).update(
+            position=F("position") + 1
+        )
+    try:
+        with transaction.atomic():
+            new = Plan.objects.create(
+                board=board, pupil=pupil, slot=slot, position=position, decided_by=decided_by
+            )
+    except IntegrityError:  # the same child, twice at once: the first one counts
+        raise ValidationError(_("You have already planned this.")) from None
+    if goes_now and not _seat(new):
+        if not slot.compulsory:
+            raise ValidationError(_("Full!"), code="full")
+        # A full moetje means "later": after everything else the child plans.
+        Plan.objects.filter(pk=new.pk).update(position=last + 1)
+        _renumber(pupil, board)
+        new.refresh_from_db(fields=["position"])
+    usage.record(
+        "planboard_planned",
+        actor=acting_user,
+        obj=new,
+        pupil=pupil,
+        group=board.group,
+        context={"activity": slot.activity.name, "position": new.position, "by": decided_by},
+    )
+    _changed(board)
+    return new
+
+
+@transaction.atomic
 def unplan(*, plan_obj: Plan, acting_user) -> None:
-    """Take a child off an activity. Sends `planboard_unplanned`, `board.changed`."""
+    """Take a child off an activity; the seat goes to the child's next activity or to a
+    child waiting there. Sends `planboard_unplanned`, `board.changed`."""
     board, pupil, slot_id = plan_obj.board, plan_obj.pupil, plan_obj.slot_id
     activity = plan_obj.slot.activity.name
+    _lock_slots(pupil, board)
+    plan_obj.refresh_from_db(fields=["seated"])
+    _unseat(plan_obj)
     plan_obj.delete()
-    _free_place(slot_id)
     _renumber(pupil, board)
+    _fill(_follow(pupil, board) | {slot_id})
     usage.record(
         "planboard_unplanned",
         actor=acting_user,
@@ -205,7 +321,8 @@ def unplan(*, plan_obj: Plan, acting_user) -> None:
 
 @transaction.atomic
 def move(*, acting_user, plan_obj: Plan, to_slot: Slot) -> Plan:
-    """The teacher moves a child to another activity: a teacher decision.
+    """The teacher moves a child to another activity: a teacher decision. A child who is
+    there now needs a free seat at the new one (else "full"); a later plan just changes.
     Sends `planboard_moved`, `board.changed`."""
     if to_slot.board_id != plan_obj.board_id:
         raise ValidationError(_("Move within the same board."))
@@ -213,12 +330,16 @@ def move(*, acting_user, plan_obj: Plan, to_slot: Slot) -> Plan:
         return plan_obj
     if Plan.objects.filter(pupil=plan_obj.pupil, slot=to_slot).exists():
         raise ValidationError(_("This child has already planned that activity."))
-    _take_place(to_slot)
-    from_name = plan_obj.slot.activity.name
-    _free_place(plan_obj.slot_id)
-    plan_obj.slot = to_slot
-    plan_obj.decided_by = TEACHER
-    plan_obj.save(update_fields=["slot", "decided_by"])
+    from_name, from_slot = plan_obj.slot.activity.name, plan_obj.slot_id
+    _lock_slots(plan_obj.pupil, plan_obj.board, to_slot.pk)
+    plan_obj.refresh_from_db(fields=["seated"])
+    is_current = plan_obj.pk == getattr(_current(plan_obj.pupil, plan_obj.board), "pk", None)
+    _unseat(plan_obj)
+    Plan.objects.filter(pk=plan_obj.pk).update(slot=to_slot, decided_by=TEACHER)
+    plan_obj.slot, plan_obj.decided_by = to_slot, TEACHER
+    if is_current and not _seat(plan_obj):
+        raise ValidationError(_("Full!"), code="full")
+    _fill({from_slot})
     usage.record(
         "planboard_moved",
         actor=acting_user,
@@ -233,10 +354,15 @@ def move(*, acting_user, plan_obj: Plan, to_slot: Slot) -> Plan:
 
 @transaction.atomic
 def tick(*, plan_obj: Plan, done: bool, acting_user) -> Plan:
-    """The child ticks off (or un-ticks) what they did. Sends `planboard_ticked`."""
+    """The child ticks off (or un-ticks) what they did. Done frees the seat for a child
+    waiting there and takes one at the child's next activity. Sends `planboard_ticked`."""
+    _lock_slots(plan_obj.pupil, plan_obj.board)
+    plan_obj.refresh_from_db(fields=["done", "seated"])
     if plan_obj.done != done:
         plan_obj.done = done
         plan_obj.save(update_fields=["done"])
+        _fill(_follow(plan_obj.pupil, plan_obj.board))
+        plan_obj.refresh_from_db(fields=["seated"])
         usage.record(
             "planboard_ticked",
             actor=acting_user,
@@ -260,3 +386,52 @@ def quadrant_decisions(board: Board, pupil: Pupil) -> dict[str, str]:
     if len(plans) > 1:
         decided["order"] = TEACHER if any(p.decided_by == TEACHER for p in plans) else PUPIL
     return decided
+
+
+# --- Photos -------------------------------------------------------------------------
+
+
+def add_plan_photo(*, pupil: Pupil, upload, plan_obj: Plan | None = None) -> PlanPhoto:
+    """A kleuter's photo of their work, linked to the activity of `plan_obj` (one of
+    their own plans) or else to where they are now (their first plan not done, else the
+    last one). The image is cleaned first, outside any transaction (the slow part); the
+    row is written in a short one. Sends: usage event `planboard_photo_added`."""
+    if plan_obj is None:
+        board = Board.objects.filter(
+            group=pupil.group, date=timezone.localdate(), plans__pupil=pupil
+        ).first()
+        plans = list(Plan.objects.filter(pupil=pupil, board=board)) if board else []
+        plan_obj = next((p for p in plans if not p.done), plans[-1] if plans else None)
+    if plan_obj is None:
+        raise ValidationError(_("Choose a corner first."))
+    if plan_obj.pupil_id != pupil.pk:
+        raise ValidationError(_("This is not your plan."))
+    clean = images.clean_photo(upload)
+    name = uuid.uuid4().hex
+    with transaction.atomic():
+        photo = PlanPhoto(
+            pupil=pupil,
+            board_id=plan_obj.board_id,
+            activity_id=plan_obj.slot.activity_id,
+            width=clean.size[0],
+            height=clean.size[1],
+        )
+        photo.image.save(f"{name}.jpg", clean.photo, save=False)
+        photo.thumbnail.save(f"{name}.jpg", clean.thumbnail, save=False)
+        try:
+            photo.save()
+            usage.record(
+                "planboard_photo_added",
+                actor=pupil.user,
+                obj=photo,
+                pupil=pupil,
+                group=pupil.group,
+                context={"activity": plan_obj.slot.activity.name},
+            )
+            _changed(plan_obj.board)
+        except Exception:
+            # Nothing in the database refers to the files: remove them again.
+            photo.image.storage.delete(photo.image.name)
+            photo.thumbnail.storage.delete(photo.thumbnail.name)
+            raise
+    return photo

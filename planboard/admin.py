@@ -13,6 +13,8 @@ class ActivityAdmin(ScopedAdmin):
     list_display = ["name", "group", "capacity", "active"]
     list_filter = ["group", "active"]
     filter_horizontal = ["goals"]
+    # The corner's own photo goes through the photo pipeline, on the planbord page.
+    exclude = ["photo"]
 
     def create(self, request, parent, data):
         return actions.create_activity(

@@ -1,23 +1,34 @@
-"""REST API for the planbord. Children's writes (plan, tick) are idempotent; a full
-activity answers 409 with "Vol!"."""
+"""REST API for the planbord. Children's writes (plan, tick, photo) are idempotent; a
+full activity answers 409 with "Vol!"."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.templatetags.static import static
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from classroom.api import IDEMPOTENCY_HEADER, ActionViewSet, ReadableField
 from classroom.idempotency import idempotent
 from classroom.permissions import ACTING_PUPIL, ScopedQuerysetMixin, pupil_of
+from classroom.pictograms import activity_static_path
 
 from . import actions
-from .models import Activity, Board, Plan, Slot
+from .models import Activity, Board, Plan, PlanPhoto, Slot
+
+
+def picture_url(activity: Activity) -> str:
+    """The teacher's photo of the corner when there is one, else the activity's picture."""
+    if activity.photo:
+        return reverse("frontend:planboard-corner-photo", args=[activity.pk])
+    return static(activity_static_path(activity.pictogram))
 
 
 class ReadableSlotField(ReadableField):
@@ -32,10 +43,19 @@ class ReadableBoardField(ReadableField):
     model = Board
 
 
+class ReadablePlanField(ReadableField):
+    model = Plan
+
+
 class ActivitySerializer(serializers.ModelSerializer):
+    picture_url = serializers.SerializerMethodField()
+
     class Meta:
         model = Activity
-        fields = ["id", "group", "name", "pictogram", "capacity", "goals", "active"]
+        fields = ["id", "group", "name", "pictogram", "picture_url", "capacity", "goals", "active"]
+
+    def get_picture_url(self, activity) -> str:
+        return picture_url(activity)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -43,14 +63,15 @@ class PlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Plan
-        fields = ["id", "board", "pupil", "slot", "position", "done", "decided_by"]
-        read_only_fields = ["board", "pupil", "position", "done", "decided_by"]
+        fields = ["id", "board", "pupil", "slot", "position", "done", "seated", "decided_by"]
+        read_only_fields = ["board", "pupil", "position", "done", "seated", "decided_by"]
 
 
 class SlotStateSerializer(serializers.ModelSerializer):
     activity = serializers.CharField(source="activity.name")
     activity_id = serializers.IntegerField(source="activity.pk")
     pictogram = serializers.CharField(source="activity.pictogram")
+    picture_url = serializers.SerializerMethodField()
     full = serializers.BooleanField(source="is_full")
     plans = serializers.SerializerMethodField()
 
@@ -61,6 +82,7 @@ class SlotStateSerializer(serializers.ModelSerializer):
             "activity",
             "activity_id",
             "pictogram",
+            "picture_url",
             "compulsory",
             "capacity",
             "taken",
@@ -68,13 +90,20 @@ class SlotStateSerializer(serializers.ModelSerializer):
             "plans",
         ]
 
+    def get_picture_url(self, slot) -> str:
+        return picture_url(slot.activity)
+
     def get_plans(self, slot) -> list[dict]:
+        # Avatars, never names: the board is the group's and shown on the digibord.
         return [
             {
                 "id": p.id,
                 "pupil": p.pupil_id,
+                "avatar": p.pupil.avatar,
+                "colour": p.pupil.avatar_hex,
                 "position": p.position,
                 "done": p.done,
+                "seated": p.seated,
                 "decided_by": p.decided_by,
             }
             for p in slot.plans.all()
@@ -141,7 +170,9 @@ class BoardViewSet(
         Prefetch(
             "slots",
             queryset=Slot.objects.select_related("activity").prefetch_related(
-                Prefetch("plans", queryset=Plan.objects.order_by("pupil_id"))
+                Prefetch(
+                    "plans", queryset=Plan.objects.select_related("pupil").order_by("pupil_id")
+                )
             ),
         )
     )
@@ -243,7 +274,68 @@ class PlanViewSet(
         return Response(PlanSerializer(result).data)
 
 
+class PlanPhotoSerializer(serializers.ModelSerializer):
+    # A plain file: classroom.images checks it once, with a clear message per problem.
+    image = serializers.FileField(write_only=True, help_text="JPEG, PNG, WebP or HEIC")
+    plan = ReadablePlanField(write_only=True, required=False, allow_null=True)
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlanPhoto
+        fields = [
+            "id",
+            "pupil",
+            "board",
+            "activity",
+            "plan",
+            "image",
+            "url",
+            "thumbnail_url",
+            "width",
+            "height",
+            "created_at",
+        ]
+        read_only_fields = ["pupil", "board", "activity", "width", "height", "created_at"]
+
+    def get_url(self, photo) -> str:
+        return reverse("frontend:planboard-photo", args=[photo.pk])
+
+    def get_thumbnail_url(self, photo) -> str:
+        return reverse("frontend:planboard-photo-thumbnail", args=[photo.pk])
+
+
+class PlanPhotoViewSet(
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = PlanPhoto.objects.all()
+    serializer_class = PlanPhotoSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    create_parent = ACTING_PUPIL
+
+    @extend_schema(parameters=[IDEMPOTENCY_HEADER])
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        """A kleuter adds a photo of their work at the activity of `plan` (else where they
+        are now). Checked and cleaned on the server (a plain synchronous view)."""
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        try:
+            serializer.instance = actions.add_plan_photo(
+                pupil=pupil_of(self.request.user), upload=data["image"], plan_obj=data.get("plan")
+            )
+        except DjangoValidationError as exc:
+            raise DRFValidationError({"detail": exc.messages}) from exc
+
+
 router = SimpleRouter()
 router.register("activities", ActivityViewSet)
 router.register("boards", BoardViewSet)
 router.register("plans", PlanViewSet)
+router.register("plan-photos", PlanPhotoViewSet)

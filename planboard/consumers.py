@@ -18,4 +18,5 @@ class BoardConsumer(GroupConsumer):
         return board_group(pk)
 
     async def board_changed(self, event):
-        await self.send_json({"type": "board.changed", "version": event["version"]})
+        # The declared shape (planboard/messages.py), encoded once by the sender.
+        await self.forward(event)

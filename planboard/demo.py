@@ -7,12 +7,15 @@ from classroom.models import School
 from . import actions
 
 CORNERS = [
-    ("Bouwhoek", "blocks", 4),
-    ("Leeshoek", "book", 3),
-    ("Zandtafel", "cloud", 4),
-    ("Huishoek", "house", 4),
-    ("Tekentafel", "flower", 5),
-    ("Telspel", "star", 2),
+    ("Bouwhoek", "building", 4),
+    ("Leeshoek", "reading", 3),
+    ("Zandtafel", "sand", 4),
+    ("Huishoek", "home_corner", 4),
+    ("Tekentafel", "drawing", 5),
+    ("Telspel", "counting", 2),
+    ("Watertafel", "water", 3),
+    ("Kleien", "clay", 3),
+    ("Puzzels", "puzzle", 3),
 ]
 
 

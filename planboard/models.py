@@ -1,9 +1,12 @@
 """The planbord for groep 1-2: activities (corners), a board per group and day, and each
 child's plan on it.
 
-Capacity is enforced by the database: a slot counts its children in `taken`, which a
-check constraint keeps at or below `capacity`, and taking a place is one conditional
-UPDATE. Two children tapping the last place at the same moment cannot both get it.
+Capacity means "at the same time" and is enforced by the database: a slot counts the
+children who are there now in `taken` (the plans that hold a seat, `Plan.seated`), a
+check constraint keeps it at or below `capacity`, and taking a seat is one conditional
+UPDATE. Two children tapping the last place at the same moment cannot both get it, and a
+child holds at most one seat on a board (a partial unique constraint): the seat of the
+activity they are at now (decision 0008).
 """
 
 from django.db import models
@@ -11,14 +14,17 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from classroom.models import Group, Pupil
-from classroom.pictograms import PLACE_ICON_CHOICES
+from classroom.pictograms import ACTIVITY_PICTURE_CHOICES
 from goals.models import Goal
 
 
 class Activity(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="activities")
     name = models.CharField(_("name"), max_length=80)
-    pictogram = models.CharField(_("pictogram"), max_length=20, choices=PLACE_ICON_CHOICES)
+    pictogram = models.CharField(_("picture"), max_length=20, choices=ACTIVITY_PICTURE_CHOICES)
+    # The teacher's own photo of the corner, shown instead of the picture (a small,
+    # cleaned JPEG: classroom.images), served only to the group.
+    photo = models.ImageField(_("photo of the corner"), upload_to="planboard/corners/", blank=True)
     capacity = models.PositiveSmallIntegerField(_("capacity"))
     goals = models.ManyToManyField(Goal, blank=True, related_name="activities")
     active = models.BooleanField(_("active"), default=True)
@@ -95,12 +101,43 @@ class Plan(models.Model):
     slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="plans")
     position = models.PositiveSmallIntegerField(default=1)
     done = models.BooleanField(default=False)
+    # Holds one of the slot's seats: the child is there now (their first activity not
+    # done). A later plan ("Then: ...") and a full moetje wait without a seat.
+    seated = models.BooleanField(default=False)
     decided_by = models.CharField(max_length=10, default="pupil")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["position", "id"]
-        constraints = [models.UniqueConstraint(fields=["pupil", "slot"], name="plan_once_per_slot")]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "slot"], name="plan_once_per_slot"),
+            models.UniqueConstraint(
+                fields=["pupil", "board"], condition=Q(seated=True), name="plan_one_seat_at_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pupil} → {self.slot.activity}"
+
+
+class PlanPhoto(models.Model):
+    """A photo a kleuter took of their work at an activity of the planbord. The planbord
+    keeps its own photos (it does not know the logbook's): cleaned by classroom.images,
+    stored under a generated name, served only through a permission check."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="plan_photos")
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="photos")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="planboard/photos/")
+    thumbnail = models.ImageField(upload_to="planboard/photos/thumbs/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("planning board photo")
+        verbose_name_plural = _("planning board photos")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} · {self.activity} {self.created_at:%Y-%m-%d %H:%M}"

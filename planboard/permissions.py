@@ -1,11 +1,14 @@
 """The planbord is the whole group's, like the paper one on the wall: the group's pupils
 see it, children included. A child changes (ticks, removes) only their own plans;
-teachers change all, and only they move a child to another activity (`move_child`)."""
+teachers change all, and only they move a child to another activity (`move_child`).
+A kleuter's photos of their work: the child and the group's teachers see them (like the
+logbook's photos); nobody changes them."""
 
 from classroom.models import Pupil
 from classroom.permissions import MAY_CHANGE, STAFF, Actor, GroupScopedRules, register
+from goals.permissions import PupilMarkRules
 
-from .models import Activity, Board, Plan, Slot
+from .models import Activity, Board, Plan, PlanPhoto, Slot
 
 
 class PlanRules(GroupScopedRules):
@@ -25,3 +28,4 @@ register(
     PlanRules(group_path="board__group_id", pupils_read="group"),
     move_child=STAFF & MAY_CHANGE,
 )
+register(PlanPhoto, PupilMarkRules(group_path="pupil__group_id", pupils_read="own"))

@@ -44,3 +44,15 @@ PLANBOARD_MOVED = declare(
 PLANBOARD_TICKED = declare(
     "planboard_ticked", "ticked an activity off (or un-ticked it)", Ticked, app="planboard"
 )
+
+
+class PhotoAdded(TypedDict):
+    activity: Activity
+
+
+PLANBOARD_PHOTO_ADDED = declare(
+    "planboard_photo_added",
+    "took a photo of their work at a planbord activity (never the photo itself)",
+    PhotoAdded,
+    app="planboard",
+)

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from classroom import usage
 from classroom.models import Group, IdempotencyRecord, Lesson, Pupil, School, UsageEvent
-from logbook.models import Photo
+from classroom.realtime.publish import lesson_changed
+from logbook.models import LogbookEntry, Photo
 from planboard import actions as planboard_actions
-from planboard.models import Plan
+from planboard.models import Plan, PlanPhoto
 
 from .models import (
     Consent,
@@ -197,12 +198,15 @@ def erase_pupil(pupil: Pupil, *, acting_user) -> None:
     for plan in Plan.objects.filter(pupil=pupil).select_related("slot__activity", "board"):
         planboard_actions.unplan(plan_obj=plan, acting_user=acting_user)
     files = []
-    for photo in Photo.objects.filter(pupil=pupil):
+    for photo in [*Photo.objects.filter(pupil=pupil), *PlanPhoto.objects.filter(pupil=pupil)]:
         files += [(photo.image.storage, photo.image.name)]
         files += [(photo.thumbnail.storage, photo.thumbnail.name)]
     if pupil.photo:
         files.append((pupil.photo.storage, pupil.photo.name))
     user = pupil.user
+    # Dashboards of lessons the pupil took part in lose a row: they hear it (no pupil
+    # named: the row is gone) and reload their snapshot.
+    lessons = set(LogbookEntry.objects.filter(pupil=pupil).values_list("lesson_id", flat=True))
     UsageEvent.objects.filter(pupil=pupil).delete()
     UsageEvent.objects.filter(actor=user).delete()
     IdempotencyRecord.objects.filter(user=user).delete()
@@ -210,6 +214,8 @@ def erase_pupil(pupil: Pupil, *, acting_user) -> None:
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
             session.delete()
     user.delete()  # cascades to the pupil and everything that belongs to them
+    for lesson_id in sorted(lessons):
+        lesson_changed(lesson_id)
     usage.record("pupil_erased", actor=acting_user, group=group)
 
     def remove_files():

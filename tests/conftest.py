@@ -177,10 +177,10 @@ def build_world() -> World:
     )
     # Today's planbord: two corners, Noor in the Bouwhoek; tomorrow's board still empty.
     activity = planboard_actions.create_activity(
-        group=group, name="Bouwhoek", pictogram="blocks", capacity=2
+        group=group, name="Bouwhoek", pictogram="building", capacity=2
     )
     reading = planboard_actions.create_activity(
-        group=group, name="Leeshoek", pictogram="book", capacity=3
+        group=group, name="Leeshoek", pictogram="reading", capacity=3
     )
     board = planboard_actions.board_for(group, today)
     planboard_actions.set_slot(board, activity, on=True)

@@ -14,7 +14,7 @@ from classroom import permissions
 from classroom.models import Group, Lesson, Pupil, School
 from goals.models import Block, TeacherAssessment
 from logbook.models import ConversationNote, LogbookEntry, Photo
-from planboard.models import Board, Plan
+from planboard.models import Activity, Board, Plan, PlanPhoto
 from research.models import Consent, Intervention, InterventionLesson, Observation, Study
 
 APPS = ["classroom", "goals", "logbook", "planboard", "research"]
@@ -124,6 +124,10 @@ PAGE_OPERATIONS = {
     "frontend:pupil-logbook": [(Lesson, "read")],
     "frontend:photo": [(Photo, "read")],
     "frontend:photo-thumbnail": [(Photo, "read")],
+    "frontend:planboard-photo": [(PlanPhoto, "read")],
+    "frontend:planboard-photo-thumbnail": [(PlanPhoto, "read")],
+    "frontend:planboard-corner-photo": [(Activity, "read")],
+    "frontend:planboard-corner-photo-change": [(Activity, "change")],
     "frontend:teacher-home": [(Group, "read")],
     "frontend:group": [(Group, "change"), (Group, "manage_pupil_data")],
     "frontend:login-cards": [(Group, "change")],

@@ -15,6 +15,7 @@ from goals import actions as goal_actions
 from logbook import actions as logbook_actions
 from logbook import entries
 from planboard import actions as planboard_actions
+from research import actions as research_actions
 from tests.images import jpeg_bytes
 
 
@@ -40,7 +41,7 @@ def _photo():
 
 
 # name: (action, [(group, type)], [usage verbs]). Groups use L (world.lesson), C (the
-# class) and B (today's board).
+# class), B (today's board) and D (Daan, the classmate: his own logbook page).
 CASES = {
     "choose": (
         lambda w: entries.choose(pupil=w.pupil, lesson=w.lesson, aspect="place", value=w.place.pk),
@@ -63,8 +64,14 @@ CASES = {
             aspect="instruction",
             value={"wanted": True},
         ),
-        [("lesson.L", "lesson.changed")],
+        # and to Daan's own logbook page (logbook/consumers.py), his entry only
+        [("lesson.L", "lesson.changed"), ("pupil.D", "entry.changed")],
         ["logbook_overridden"],
+    ),
+    "choose, what first": (
+        lambda w: entries.choose(pupil=w.pupil, lesson=w.lesson, aspect="order", value="hard"),
+        [("lesson.L", "lesson.changed")],
+        ["logbook_chosen"],
     ),
     "evaluate": (
         lambda w: entries.evaluate(
@@ -124,6 +131,16 @@ CASES = {
         [("board.B", "board.changed")],
         ["planboard_ticked"],
     ),
+    "add_plan_photo": (
+        lambda w: planboard_actions.add_plan_photo(pupil=w.pupil, upload=_photo()),
+        [("board.B", "board.changed")],
+        ["planboard_photo_added"],
+    ),
+    "set_activity_photo": (
+        lambda w: planboard_actions.set_activity_photo(w.activity, _photo()),
+        [("board.B", "board.changed")],
+        [],
+    ),
     "set_slot": (
         lambda w: planboard_actions.set_slot(w.board, w.slot.activity, on=True, compulsory=True),
         [("board.B", "board.changed")],
@@ -144,11 +161,30 @@ CASES = {
         [("lesson.L", "lesson.changed")],
         [],
     ),
+    # Noor held a planbord place and had a logbook entry: both screens hear it; the only
+    # event left is one that names no pupil.
+    "erase_pupil": (
+        lambda w: research_actions.erase_pupil(w.pupil, acting_user=w.school_admin),
+        [("board.B", "board.changed"), ("lesson.L", "lesson.changed")],
+        ["pupil_erased"],
+    ),
 }
 
 
+@pytest.fixture
+def world(world):
+    """The shared world, its lesson leaving "what do I do first?" to the pupils."""
+    classroom_actions.configure_lesson(world.lesson, order_openness="free")
+    return world
+
+
 def _groups(world, expected):
-    names = {"L": world.lesson.pk, "C": world.group.pk, "B": world.board.pk}
+    names = {
+        "L": world.lesson.pk,
+        "C": world.group.pk,
+        "B": world.board.pk,
+        "D": world.classmate.pk,
+    }
     return [(group[:-1] + str(names[group[-1]]), kind) for group, kind in expected]
 
 
@@ -172,6 +208,22 @@ def test_each_action_sends_exactly_its_events_after_commit(
         assert message["lesson"] == world.lesson.pk
         assert message["seq"] == seq + 1  # one change, the next number
         assert Lesson.objects.get(pk=world.lesson.pk).seq == seq + 1
+
+
+def test_closing_the_evaluation_tells_the_dashboards_and_the_class(
+    world, layer, django_capture_on_commit_callbacks
+):
+    classroom_actions.end_lesson(world.lesson, acting_user=world.teacher)
+    layer.sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        classroom_actions.close_evaluation(world.lesson, acting_user=world.teacher)
+    assert [(g, m["type"]) for g, m in layer.sent] == _groups(
+        world, [("lesson.L", "lesson.changed"), ("class.C", "lessons.changed")]
+    )
+    for _group, message in layer.sent:
+        messages.check(message)
+    assert layer.sent[1][1]["evaluating"] is False and layer.sent[1][1]["running"] is False
+    assert UsageEvent.objects.latest("pk").verb == "lesson_evaluation_closed"
 
 
 def test_a_pupils_change_carries_their_line_and_the_lessons_summary(

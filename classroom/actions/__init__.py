@@ -19,6 +19,7 @@ from .groups import (
 from .lessons import (
     LESSON_FIELDS,
     LESSON_OPTIONS,
+    close_evaluation,
     configure_lesson,
     create_lesson,
     delete_lesson,
@@ -36,6 +37,7 @@ from .pupils import (
     check_picture_code,
     create_pupil,
     new_picture_code,
+    reassign_duplicate_avatars,
     remove_pupil_photo,
     reset_picture_code,
     set_pupil_photo,
@@ -51,6 +53,7 @@ from .schools import (
 )
 
 __all__ = [
+    "close_evaluation",
     "create_school",
     "update_school",
     "create_staff_user",
@@ -66,6 +69,7 @@ __all__ = [
     "update_pupil",
     "reset_picture_code",
     "unlock_pupil",
+    "reassign_duplicate_avatars",
     "CodeCheck",
     "check_picture_code",
     "set_pupil_photo",

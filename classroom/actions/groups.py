@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from ..models import (
     CLASS_CODE_ALPHABET,
     CLASS_CODE_LENGTH,
+    GROUP_LANGUAGES,
     Group,
     Membership,
     School,
+    installation_language,
 )
 
 
@@ -36,6 +38,7 @@ def create_group(
     picture_code_length: int | None = None,
     teachers=(),
     class_code: str | None = None,
+    language: str | None = None,
 ) -> Group:
     year_to = year_from if year_to is None else year_to
     _validate_years(year_from, year_to)
@@ -45,6 +48,8 @@ def create_group(
         # Toddlers manage two pictures; from groep 3 on, three.
         picture_code_length = 2 if year_to <= 2 else 3
     _validate_code_length(picture_code_length)
+    language = language or installation_language()
+    _validate_language(language)
     group = Group.objects.create(
         school=school,
         name=name.strip(),
@@ -52,6 +57,7 @@ def create_group(
         year_to=year_to,
         picture_code_length=picture_code_length,
         class_code=class_code or _unused_class_code(),
+        language=language,
     )
     for teacher in teachers:
         assign_teacher(group=group, user=teacher)
@@ -63,6 +69,11 @@ def _validate_code_length(length: int) -> None:
         raise ValidationError(_("A picture code has 2 or 3 pictures."))
 
 
+def _validate_language(language: str) -> None:
+    if language not in dict(GROUP_LANGUAGES):
+        raise ValidationError(_("Unknown language: %(language)s") % {"language": language})
+
+
 def _unused_class_code() -> str:
     while True:
         code = _new_class_code()
@@ -72,7 +83,7 @@ def _unused_class_code() -> str:
 
 @transaction.atomic
 def update_group(group: Group, **fields) -> Group:
-    allowed = {"name", "year_from", "year_to", "picture_code_length"}
+    allowed = {"name", "year_from", "year_to", "picture_code_length", "language"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %(fields)s") % {"fields": unknown})
@@ -82,6 +93,7 @@ def update_group(group: Group, **fields) -> Group:
         raise ValidationError(_("A group needs a name."))
     _validate_years(group.year_from, group.year_to)
     _validate_code_length(group.picture_code_length)
+    _validate_language(group.language)
     group.save()
     return group
 

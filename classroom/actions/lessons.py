@@ -121,7 +121,8 @@ def start_lesson(lesson: Lesson, *, acting_user) -> Lesson:
         return lesson
     lesson.started_at = timezone.now()
     lesson.ended_at = None
-    lesson.save(update_fields=["started_at", "ended_at"])
+    lesson.evaluation_closed_at = None
+    lesson.save(update_fields=["started_at", "ended_at", "evaluation_closed_at"])
     usage.record("lesson_started", actor=acting_user, obj=lesson, group=lesson.group, lesson=lesson)
     _announce(lesson)
     return lesson
@@ -140,10 +141,34 @@ def end_lesson(lesson: Lesson, *, acting_user) -> Lesson:
     return lesson
 
 
+@transaction.atomic
+def close_evaluation(lesson: Lesson, *, acting_user) -> Lesson:
+    """After the lesson: pupils can no longer evaluate it (until it starts again; the
+    evaluation also closes by itself when the lesson's day is over). Sends: usage event
+    `lesson_evaluation_closed`; `lesson.changed`; `lessons.changed` to the class."""
+    if lesson.is_running:
+        raise ValidationError(_("End the lesson first."))
+    if lesson.started_at is None or lesson.evaluation_closed_at is not None:
+        return lesson
+    lesson.evaluation_closed_at = timezone.now()
+    lesson.save(update_fields=["evaluation_closed_at"])
+    usage.record(
+        "lesson_evaluation_closed", actor=acting_user, obj=lesson, group=lesson.group, lesson=lesson
+    )
+    _announce(lesson)
+    return lesson
+
+
 def _announce(lesson: Lesson) -> None:
-    """Dashboards and the class's screens (pupils' homes) hear that it started or ended."""
+    """Dashboards and the class's screens (pupils' homes and logbooks) hear that it
+    started, ended or closed its evaluation."""
     lesson_changed(lesson.pk)
     send_on_commit(
         class_group(lesson.group_id),
-        {"type": "lessons.changed", "lesson": lesson.pk, "running": lesson.is_running},
+        {
+            "type": "lessons.changed",
+            "lesson": lesson.pk,
+            "running": lesson.is_running,
+            "evaluating": lesson.evaluation_open and not lesson.is_running,
+        },
     )

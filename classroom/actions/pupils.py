@@ -20,7 +20,7 @@ from ..models import (
     Group,
     Pupil,
 )
-from ..pictograms import AVATAR_COLOURS, CODE_GRID, PICTOGRAMS
+from ..pictograms import AVATAR_COLOURS, CODE_GRID, PICTOGRAMS, distinct_avatar
 
 User = get_user_model()
 
@@ -56,9 +56,8 @@ def create_pupil(
     display_name = display_name.strip()
     if not display_name:
         raise ValidationError(_("A pupil needs a name."))
-    count = group.pupils.count()
-    avatar = avatar or list(PICTOGRAMS)[count % len(PICTOGRAMS)]
-    avatar_colour = avatar_colour or list(AVATAR_COLOURS)[count % len(AVATAR_COLOURS)]
+    if not (avatar and avatar_colour):
+        avatar, avatar_colour = _unused_avatar(group, avatar, avatar_colour)
     _validate_avatar(avatar, avatar_colour)
     if picture_code is not None:
         _validate_picture_code(picture_code, group.picture_code_length)
@@ -78,6 +77,42 @@ def create_pupil(
     )
 
 
+def _unused_avatar(group: Group, avatar: str | None, colour: str | None) -> tuple[str, str]:
+    """A picture and colour no other pupil of the group has (what is given is kept).
+
+    The group's row is locked so that two pupils added at once do not get the same pair.
+    """
+    Group.objects.select_for_update().filter(pk=group.pk).first()
+    taken = set(group.pupils.values_list("avatar", "avatar_colour"))
+    if avatar:
+        unused = [c for c in AVATAR_COLOURS if (avatar, c) not in taken]
+        return avatar, (unused or list(AVATAR_COLOURS))[0]
+    if colour:
+        unused = [p for p in PICTOGRAMS if (p, colour) not in taken]
+        return (unused or list(PICTOGRAMS))[0], colour
+    return distinct_avatar(taken)
+
+
+def reassign_duplicate_avatars(group: Group) -> list[Pupil]:
+    """Give every pupil who shares a picture and colour with a classmate added before
+    them a pair of their own; the first keeps theirs. Returns the pupils changed."""
+    changed = []
+    with transaction.atomic():
+        pupils = list(group.pupils.select_for_update().order_by("pk"))
+        seen: set[tuple[str, str]] = set()
+        in_use = {(p.avatar, p.avatar_colour) for p in pupils}
+        for pupil in pupils:
+            pair = (pupil.avatar, pupil.avatar_colour)
+            if pair in seen:
+                pupil.avatar, pupil.avatar_colour = distinct_avatar(in_use)
+                pupil.save(update_fields=["avatar", "avatar_colour"])
+                pair = (pupil.avatar, pupil.avatar_colour)
+                in_use.add(pair)
+                changed.append(pupil)
+            seen.add(pair)
+    return changed
+
+
 def _validate_picture_code(code: str, length: int) -> None:
     parts = code.split(",")
     if len(parts) != length or any(p not in CODE_GRID for p in parts):
@@ -94,8 +129,16 @@ def update_pupil(pupil: Pupil, **fields) -> Pupil:
         raise ValidationError(_("These fields cannot be changed: %(fields)s") % {"fields": unknown})
     if "group" in fields and fields["group"].school_id != pupil.group.school_id:
         raise ValidationError(_("A pupil can only move to a group of the same school."))
+    moved = "group" in fields and fields["group"].pk != pupil.group_id
     for key, value in fields.items():
         setattr(pupil, key, value.strip() if isinstance(value, str) else value)
+    if moved and not {"avatar", "avatar_colour"} & set(fields):
+        # In the new class, someone may already have this picture and colour.
+        others = pupil.group.pupils.exclude(pk=pupil.pk)
+        if others.filter(avatar=pupil.avatar, avatar_colour=pupil.avatar_colour).exists():
+            pupil.avatar, pupil.avatar_colour = distinct_avatar(
+                others.values_list("avatar", "avatar_colour")
+            )
     if not pupil.display_name:
         raise ValidationError(_("A pupil needs a name."))
     _validate_avatar(pupil.avatar, pupil.avatar_colour)
@@ -164,16 +207,17 @@ def check_picture_code(pupil: Pupil, attempt: list[str]) -> CodeCheck:
     )
 
 
-@transaction.atomic
 def set_pupil_photo(pupil: Pupil, upload) -> Pupil:
-    """Store a verified, EXIF-free, downsized copy of an uploaded portrait."""
-    content = images.portrait_from_upload(upload)
+    """Store a verified, EXIF-free, downsized copy of an uploaded portrait. The upload is
+    decoded first, outside the transaction (the slow part); then the row is written."""
+    content = images.clean_portrait(upload)
     old = pupil.photo.name if pupil.photo else None
     pupil.photo.save(f"{uuid.uuid4().hex}.jpg", content, save=False)
-    pupil.save(update_fields=["photo"])
-    if old:
-        storage = pupil.photo.storage
-        transaction.on_commit(lambda: storage.delete(old))
+    with transaction.atomic():
+        pupil.save(update_fields=["photo"])
+        if old:
+            storage = pupil.photo.storage
+            transaction.on_commit(lambda: storage.delete(old))
     return pupil
 
 

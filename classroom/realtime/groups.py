@@ -13,3 +13,8 @@ def lesson_group(lesson_id: int) -> str:
 def class_group(group_id: int) -> str:
     """Every screen of a class (pupils' homes): lessons starting and ending."""
     return f"class.{group_id}"
+
+
+def pupil_group(pupil_id: int) -> str:
+    """One pupil's own screens (their logbook): changes to their own entries only."""
+    return f"pupil.{pupil_id}"

@@ -35,11 +35,13 @@ def check(message: dict) -> None:
 
 
 class LessonsChanged(TypedDict):
-    """To `class.<group>`: a lesson of the class started or ended."""
+    """To `class.<group>`: a lesson of the class started or ended, or its evaluation
+    closed. `evaluating`: ended, and pupils may still say how it went."""
 
     type: Literal["lessons.changed"]
     lesson: int
     running: bool
+    evaluating: bool
 
 
 class BareLessonChanged(TypedDict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import segno
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
@@ -135,6 +136,19 @@ def photo_response(pupil: Pupil) -> FileResponse:
     response = FileResponse(pupil.photo.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def picture_code_url(request, pupil: Pupil) -> str:
+    """Where a pupil's login card QR leads: their own picture-code page (the code is
+    still asked; the card only saves finding the class and the picture)."""
+    return request.build_absolute_uri(
+        reverse("frontend:picture-code", args=[pupil.group.class_code, pupil.login_token])
+    )
+
+
+def qr_svg(url: str) -> str:
+    """The inline SVG of a QR code for `url`, as printed on login cards."""
+    return segno.make(url, error="m").svg_inline(scale=3, border=1)
 
 
 def class_grid_url(pupil: Pupil) -> str:

@@ -12,45 +12,84 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from classroom import actions as classroom_actions
-from classroom.models import Lesson
+from classroom.models import Lesson, Openness
 from classroom.permissions import get_permitted_or_404, get_readable_or_404, pupil_of
+from goals.models import SelfAssessment
 from logbook import dashboard, entries
-from logbook.models import InstructionReason, LogbookEntry, Mood
+from logbook.models import FirstStep, InstructionReason, LogbookEntry, Mood, Photo
 
 from ..access import pupil_required, staff_required
 from ..forms import LessonSettingsForm
 from ..quadrant_svg import quadrant_dots, trajectory_dots
 
 
+def _phase(lesson: Lesson) -> str:
+    """Where the pupil's logbook is: `waiting` (not started), `entry` (the lesson runs:
+    choices open), `evaluate` (ended: choices locked, the evaluation open) or `closed`."""
+    if lesson.started_at is None:
+        return "waiting"
+    if lesson.is_running:
+        return "entry"
+    return "evaluate" if lesson.evaluation_open else "closed"
+
+
+def _saved_levels(pupil, entry, goals) -> dict:
+    """Per chosen goal, the level the pupil gave it in this evaluation (with its
+    descriptor), so the page shows what was saved."""
+    if entry is None or entry.evaluated_at is None or not goals:
+        return {}
+    levels = {}
+    marks = SelfAssessment.objects.filter(
+        pupil=pupil, goal__in=goals, created_at__lte=entry.evaluated_at
+    ).order_by("created_at", "pk")
+    for mark in marks:
+        levels[mark.goal_id] = mark.level
+    result = {}
+    for goal in goals:
+        level = next((lv for lv in goal.levels.all() if lv.position == levels.get(goal.pk)), None)
+        if level is not None:
+            result[goal.pk] = level
+    return result
+
+
 @pupil_required
 def pupil_logbook(request, lesson_id: int):
+    """One step per screen (logbook.js); the same page, fetched again, is how the page
+    follows the server after a save or a live change, without a reload."""
     pupil = pupil_of(request.user)
     lesson = get_readable_or_404(request.user, Lesson, pk=lesson_id)
-    entry = LogbookEntry.objects.filter(pupil=pupil, lesson=lesson).first()
+    phase = _phase(lesson)
+    entry = LogbookEntry.objects.filter(pupil=pupil, lesson=lesson).select_related("place").first()
     chosen_goals, partners = [], []
     if entry is not None:
         chosen_goals = list(entry.goals.prefetch_related("levels"))
         partners = list(entry.partners.all())
-    elif lesson.is_running:
+    elif phase != "waiting":
         # Opening the page writes nothing: it shows the teacher's fixed decisions, and the
         # pupil's first choice or evaluation makes the entry (entries._locked_entry).
         entry, chosen_goals = entries.draft_entry(pupil, lesson)
         prefetch_related_objects(chosen_goals, "levels")
     offers = {aspect: entries.offer(lesson, pupil, aspect) for aspect in entries.ENTRY_ASPECTS}
+    saved_levels = _saved_levels(pupil, entry, chosen_goals)
     return render(
         request,
         "pupil/logbook.html",
         {
             "pupil": pupil,
             "lesson": lesson,
+            "phase": phase,
             "entry": entry,
             "offers": offers,
+            "ask_order": lesson.order_openness != Openness.FIXED,
             "chosen_goal_ids": {g.pk for g in chosen_goals},
             "chosen_goals": chosen_goals,
             "partners": partners,
             "partner_ids": {p.pk for p in partners},
             "reasons": InstructionReason.choices,
             "moods": Mood.choices,
+            "first_steps": FirstStep.choices,
+            "saved_levels": [(g, saved_levels[g.pk]) for g in chosen_goals if g.pk in saved_levels],
+            "photos": list(Photo.objects.filter(pupil=pupil, lesson=lesson).order_by("created_at")),
         },
     )
 
@@ -86,7 +125,7 @@ def lesson_page(request, lesson_id: int):
 @require_POST
 @staff_required
 def lesson_control(request, lesson_id: int, command: str):
-    if command not in ("start", "stop"):
+    if command not in ("start", "stop", "close-evaluation"):
         raise Http404
     lesson = _managed_lesson(request, lesson_id, "run")
     try:
@@ -95,9 +134,12 @@ def lesson_control(request, lesson_id: int, command: str):
             messages.success(
                 request, _("The lesson has started. Pupils can fill in their logbook.")
             )
-        else:
+        elif command == "stop":
             classroom_actions.end_lesson(lesson, acting_user=request.user)
-            messages.success(request, _("The lesson has ended."))
+            messages.success(request, _("The lesson has ended. Pupils can now say how it went."))
+        else:
+            classroom_actions.close_evaluation(lesson, acting_user=request.user)
+            messages.success(request, _("The evaluation is closed."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("frontend:lesson", lesson_id=lesson.pk)

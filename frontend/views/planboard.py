@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,8 @@ from classroom.permissions import (
     require,
 )
 from planboard import actions
-from planboard.models import Activity, Board, Plan, Slot
+from planboard.api import picture_url
+from planboard.models import Activity, Board, Plan, PlanPhoto, Slot
 
 from ..access import pupil_required, staff_required
 
@@ -41,9 +42,55 @@ def todays_board(group: Group) -> Board | None:
 @pupil_required
 def pupil_board(request):
     pupil = pupil_of(request.user)
-    return render(
-        request, "pupil/planboard.html", {"pupil": pupil, "board": todays_board(pupil.group)}
+    board = todays_board(pupil.group)
+    photos = (
+        PlanPhoto.objects.filter(pupil=pupil, board=board).select_related("activity")
+        if board
+        else []
     )
+    return render(
+        request, "pupil/planboard.html", {"pupil": pupil, "board": board, "photos": photos}
+    )
+
+
+def _jpeg(file) -> FileResponse:
+    response = FileResponse(file.open("rb"), content_type="image/jpeg")
+    # Children's photos and the class's corners: never in a shared cache.
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def plan_photo(request, photo_id: int):
+    """A kleuter's photo of their work: the child and the group's teachers."""
+    return _jpeg(get_readable_or_404(request.user, PlanPhoto, pk=photo_id).image)
+
+
+def plan_photo_thumbnail(request, photo_id: int):
+    return _jpeg(get_readable_or_404(request.user, PlanPhoto, pk=photo_id).thumbnail)
+
+
+def corner_photo(request, activity_id: int):
+    """The teacher's photo of a corner: whoever may read the activity (the group)."""
+    activity = get_readable_or_404(request.user, Activity, pk=activity_id)
+    if not activity.photo:
+        raise Http404
+    return _jpeg(activity.photo)
+
+
+@require_POST
+@staff_required
+def corner_photo_change(request, activity_id: int):
+    """The teacher puts a photo of their own corner on its tiles, or takes it off."""
+    activity = get_changeable_or_404(request.user, Activity, pk=activity_id)
+    back = reverse("frontend:teacher-planboard", args=[activity.group_id])
+    upload = request.FILES.get("photo")
+    try:
+        actions.set_activity_photo(activity, upload if request.POST.get("remove") != "1" else None)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved"))
+    return redirect(back + (f"?datum={request.POST['datum']}" if request.POST.get("datum") else ""))
 
 
 def _day(request) -> date:
@@ -69,9 +116,19 @@ def teacher_board(request, group_id: int):
     on = {slot.activity_id: slot for slot in slots}
     pupils = list(group.pupils.filter(active=True).order_by("display_name"))
     plans = {}
+    photos = {}
     if board:
         for plan in Plan.objects.filter(board=board).select_related("slot__activity"):
             plans.setdefault(plan.pupil_id, []).append(plan)
+        for photo in PlanPhoto.objects.filter(board=board):
+            photos.setdefault((photo.pupil_id, photo.activity_id), []).append(photo)
+        for items in plans.values():
+            for plan in items:
+                plan.photos = photos.get((plan.pupil_id, plan.slot.activity_id), [])
+    # A moetje with fewer seats than children: they take turns (a full moetje is "later").
+    turns = [
+        (slot, len(pupils)) for slot in slots if slot.compulsory and slot.capacity < len(pupils)
+    ]
     previous = (
         Board.objects.filter(group=group, date__lt=day, slots__isnull=False)
         .order_by("-date")
@@ -85,7 +142,10 @@ def teacher_board(request, group_id: int):
             "day": day,
             "board": board,
             "slots": slots,
-            "activities": [(a, on.get(a.pk)) for a in group.activities.filter(active=True)],
+            "activities": [
+                (a, on.get(a.pk), picture_url(a)) for a in group.activities.filter(active=True)
+            ],
+            "turns": turns,
             "rows": [(p, plans.get(p.pk, [])) for p in pupils],
             "not_chosen": [p for p in pupils if p.pk not in plans],
             "finished": [p for p in pupils if plans.get(p.pk) and all(x.done for x in plans[p.pk])],
@@ -115,8 +175,14 @@ def teacher_board_change(request, group_id: int):
 
 
 def _change_board(request, group, day, command: str) -> None:
-    if command == "move":
-        board = get_readable_or_404(request.user, Board, group=group, date=day, part="day")
+    switching_off = command == "slot" and request.POST.get("on") != "1"
+    if command == "move" or switching_off:
+        # A day without a board has nothing to switch off (done) or to move (not found).
+        board = Board.objects.filter(group=group, date=day, part="day").first()
+        if board is None:
+            if switching_off:
+                return
+            raise Http404
     else:
         board = actions.board_for(group, day)
     if command == "slot":
@@ -154,10 +220,15 @@ def pupil_week(request, pupil_id: int):
     """Per child: the week's corners and the goals they practise."""
     pupil = get_changeable_or_404(request.user, Pupil, pk=pupil_id)
     since = timezone.localdate() - timedelta(days=6)
-    plans = (
+    plans = list(
         Plan.objects.filter(pupil=pupil, board__date__gte=since)
         .select_related("board", "slot__activity")
         .prefetch_related("slot__activity__goals")
         .order_by("-board__date", "position")
     )
+    photos = {}
+    for photo in PlanPhoto.objects.filter(pupil=pupil, board__date__gte=since):
+        photos.setdefault((photo.board_id, photo.activity_id), []).append(photo)
+    for plan in plans:
+        plan.photos = photos.get((plan.board_id, plan.slot.activity_id), [])
     return render(request, "teacher/planboard_week.html", {"pupil": pupil, "plans": plans})

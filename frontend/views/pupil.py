@@ -19,7 +19,10 @@ def home(request):
     today = timezone.localdate()
     lessons = list(readable(request.user, Lesson.objects.filter(date=today)).order_by("title"))
     running = [lesson for lesson in lessons if lesson.is_running]
+    # Ended today and still open for "how did it go?": the lesson's end starts it.
+    evaluating = [lesson for lesson in lessons if not lesson.is_running and lesson.evaluation_open]
     context = {
+        "evaluating": evaluating,
         "pupil": pupil,
         "lessons": lessons,
         "running": running,

@@ -22,7 +22,7 @@ from classroom.permissions import (
 from classroom.quadrant import intended_regie
 
 from ..access import staff_required
-from .auth import photo_response
+from .auth import photo_response, picture_code_url, qr_svg
 
 
 @staff_required
@@ -79,17 +79,14 @@ def group_qr(request, group_id: int):
 @staff_required
 def login_cards(request, group_id: int):
     group = _managed_group(request, group_id)
-    qr_svg = segno.make(_class_url(request, group), error="m").svg_inline(scale=3, border=1)
-    pupils = group.pupils.filter(active=True).order_by("display_name")
+    cards = []
+    for pupil in group.pupils.filter(active=True).select_related("group").order_by("display_name"):
+        url = picture_code_url(request, pupil)
+        cards.append({"pupil": pupil, "url": url, "qr_svg": qr_svg(url)})
     return render(
         request,
         "teacher/login_cards.html",
-        {
-            "group": group,
-            "pupils": pupils,
-            "qr_svg": qr_svg,
-            "class_url": _class_url(request, group),
-        },
+        {"group": group, "cards": cards, "class_url": _class_url(request, group)},
     )
 
 

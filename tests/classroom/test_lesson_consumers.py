@@ -80,7 +80,12 @@ def test_a_pupils_home_hears_the_lesson_start(world):
         world.pupil.user,
         lambda: actions.start_lesson(world.lesson, acting_user=world.teacher),
     )
-    assert message == {"type": "lessons.changed", "lesson": world.lesson.pk, "running": True}
+    assert message == {
+        "type": "lessons.changed",
+        "lesson": world.lesson.pk,
+        "running": True,
+        "evaluating": False,
+    }
 
 
 @pytest.mark.parametrize("persona", ["teacher", "school_admin", "pupil", "classmate"])

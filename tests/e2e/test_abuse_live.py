@@ -25,12 +25,17 @@ def test_a_hundred_rapid_guesses_lock_the_pupil_and_keep_them_locked(world, serv
         "frontend:picture-code", args=[world.group.class_code, world.pupil.login_token]
     )
 
+    # The form's CSRF token, fetched once: a locked card has no form (and so sets no token
+    # cookie), but a guesser keeps posting with the token they already have.
+    token = requests.get(url, timeout=30).cookies["csrftoken"]
+
     def guess(_):
         session = requests.Session()
         session.get(url, timeout=30)
+        session.cookies.set("csrftoken", token)
         response = session.post(
             url,
-            data={"code": "moon,moon,moon", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+            data={"code": "moon,moon,moon", "csrfmiddlewaretoken": token},
             headers={"Referer": url},
             allow_redirects=False,
             timeout=30,
@@ -48,9 +53,10 @@ def test_a_hundred_rapid_guesses_lock_the_pupil_and_keep_them_locked(world, serv
     # Even the right code does not open her card now.
     session = requests.Session()
     session.get(url, timeout=30)
+    session.cookies.set("csrftoken", token)
     late = session.post(
         url,
-        data={"code": "sun,fish,star", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        data={"code": "sun,fish,star", "csrfmiddlewaretoken": token},
         headers={"Referer": url},
         allow_redirects=False,
         timeout=30,

@@ -131,3 +131,23 @@ def test_the_axe_check_finds_what_it_should(browser):
     found = " ".join(violations(page))
     assert "image-alt" in found and "button-name" in found
     page.close()
+
+
+def test_every_pupil_page_has_only_targets_for_a_small_finger(world, new_context, server):
+    """The 48 px check of tests/e2e/test_login_flows.py, on every page a pupil sees
+    (the login pages and a signed-in pupil's), on the tablet."""
+    from tests.e2e.test_login_flows import _small_targets
+
+    found = {}
+    for role in ["anonymous", "pupil"]:
+        user = world.pupil.user if role == "pupil" else None
+        page = signed_in(new_context, server, user, touch=True).new_page()
+        page.set_viewport_size({"width": 800, "height": 1280})
+        urls = pages_by_role(world)[role]
+        for url in urls if role == "pupil" else [u for u in urls if u.startswith("/klas/")]:
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            small = _small_targets(page)
+            if small:
+                found[url] = small
+    assert found == {}

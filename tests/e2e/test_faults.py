@@ -156,6 +156,7 @@ def test_daphne_restarts_and_nothing_is_lost(world, new_context, second_server, 
     for screen in (teacher, colleague_screen):
         expect(screen.get_by_test_id("connection")).to_contain_text("Geen verbinding")
     # Noor taps while the server is away: the outbox keeps it.
+    pupil.get_by_test_id("strip-place").tap()  # one step per screen
     pupil.get_by_test_id("section-place").get_by_test_id("place-Stiltehoek").tap()
     expect(pupil.get_by_test_id("outbox")).to_contain_text("1 wachten")
 

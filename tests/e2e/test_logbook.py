@@ -45,13 +45,20 @@ def log_in_teacher(page):
     expect(page.get_by_test_id("group-list")).to_be_visible()
 
 
+def go_to_step(page, step):
+    """One step per screen: the strip of pictures opens any step."""
+    page.get_by_test_id(f"strip-{step}").tap()
+    expect(page.locator(f"[data-logbook][data-step='{step}']")).to_have_count(1)
+
+
 def tap_and_wait(page, section, testid):
+    if not page.get_by_test_id(section).is_visible():
+        go_to_step(page, section.removeprefix("section-"))
     page.get_by_test_id(section).get_by_test_id(testid).tap()
-    page.wait_for_load_state("load")
-    expect(page.locator("[data-logbook][data-ready]")).to_have_count(1)
     expect(page.get_by_test_id(section).get_by_test_id(testid)).to_have_attribute(
         "aria-pressed", "true"
     )
+    expect(page.get_by_test_id("save-state")).to_have_text("Bewaard")
 
 
 def test_a_whole_lesson_for_one_pupil(world, new_context, tmp_path):
@@ -85,14 +92,15 @@ def test_a_whole_lesson_for_one_pupil(world, new_context, tmp_path):
     expect(teacher.get_by_test_id("connection")).to_contain_text("Aangepast voor Noor")
     expect(row.get_by_test_id("instruction-cell")).to_contain_text("nee T")
 
-    # The pupil sees the change and cannot undo it.
-    pupil.reload()
+    # The pupil sees the change (live, no reload) and cannot undo it.
+    go_to_step(pupil, "instruction")
     instruction = pupil.get_by_test_id("section-instruction")
     expect(instruction).to_contain_text("Dit heeft je juf of meester voor je gekozen.")
     expect(instruction.get_by_test_id("instruction-value")).to_have_text("Nee, ik werk zelf.")
     expect(instruction.get_by_test_id("instruction-yes")).to_have_count(0)
 
     # Evaluation with a photo (taken on a tablet: with a GPS position in its EXIF).
+    go_to_step(pupil, "evaluation")
     evaluation = pupil.get_by_test_id("section-evaluation")
     evaluation.get_by_test_id("eval-G6-3.2-3").tap()
     evaluation.get_by_test_id("mood-great").tap()
@@ -102,8 +110,8 @@ def test_a_whole_lesson_for_one_pupil(world, new_context, tmp_path):
     expect(evaluation.get_by_test_id("photo-state")).to_have_text("Foto bewaard")
     expect(evaluation.locator("[data-thumbs] img")).to_have_count(1)
     evaluation.get_by_test_id("evaluate").tap()
-    pupil.wait_for_load_state("load")
     expect(pupil.get_by_test_id("evaluation-state")).to_have_text("Evaluatie bewaard")
+    expect(pupil.get_by_test_id("saved-photos").locator("img")).to_have_count(1)
 
     entry = LogbookEntry.objects.get(pupil=world.pupil, lesson=world.fractions)
     assert entry.mood == "great"

@@ -10,7 +10,15 @@ from PIL import Image
 
 from logbook import entries
 from logbook.models import LogbookEntry, Photo
-from tests.images import gif_bytes, jpeg_bytes, pixel_bomb_png
+from tests.images import (
+    damaged_jpeg,
+    gif_bytes,
+    heic_bytes,
+    jpeg_bytes,
+    mpo_bytes,
+    pixel_bomb_png,
+    with_garbage_exif,
+)
 
 
 def post_photo(client, world, data: bytes, name="werk.jpg", key=None, **fields):
@@ -57,8 +65,13 @@ def test_the_pupil_and_the_teacher_see_the_photo_a_classmate_does_not(world, cli
 BAD = [
     ("not an image", b"%PDF-1.4 Brief aan ouders", "Dit bestand is geen foto."),
     ("truncated", jpeg_bytes()[:500], "Deze foto is beschadigd of onvolledig."),
-    ("disguised gif", gif_bytes(), "Alleen JPEG-, PNG- en WebP-foto’s kunnen worden gebruikt."),
+    (
+        "disguised gif",
+        gif_bytes(),
+        "Alleen JPEG-, PNG-, WebP- en HEIC-foto’s kunnen worden gebruikt.",
+    ),
     ("pixel bomb", pixel_bomb_png(), "Deze foto heeft te veel pixels."),
+    ("damaged jpeg", damaged_jpeg(), "Deze foto is beschadigd of onvolledig."),
 ]
 
 
@@ -131,3 +144,137 @@ def test_rekengesprek_notes_are_for_teachers_only(world, client):
         f"/leerling/logboek/{world.lesson.pk}/",
     ):
         assert "Kan de stappen benoemen." not in client.get(url).content.decode()
+
+
+ACCEPTED = [
+    ("png with garbage exif", with_garbage_exif("PNG"), "scherm.png"),
+    ("webp with garbage exif", with_garbage_exif("WEBP"), "scherm.webp"),
+    ("mpo", mpo_bytes(), "IMG_0002.JPG"),
+    ("heic", heic_bytes(), "IMG_0003.HEIC"),
+]
+
+
+@pytest.mark.parametrize(
+    "data,name", [(d, n) for _, d, n in ACCEPTED], ids=[i for i, _, _ in ACCEPTED]
+)
+def test_photos_from_other_devices_are_accepted(world, client, data, name):
+    client.force_login(world.pupil.user)
+    response = post_photo(client, world, data, name=name, key=str(uuid.uuid4()))
+    assert response.status_code == 201, response.content
+    photo = Photo.objects.get(pk=response.json()["id"])
+    with photo.image.open("rb") as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+    assert stored.format == "JPEG" and len(stored.getexif()) == 0
+
+
+def test_a_damaged_jpeg_is_refused_even_with_an_idempotency_key(world, client):
+    client.force_login(world.pupil.user)
+    before = Photo.objects.count()
+    response = post_photo(client, world, damaged_jpeg(), key=str(uuid.uuid4()))
+    assert response.status_code == 400
+    assert "Deze foto is beschadigd of onvolledig." in response.content.decode()
+    assert Photo.objects.count() == before
+
+
+def test_the_photo_is_decoded_outside_any_transaction(world, client, monkeypatch):
+    """The decode happens before the idempotent write's transaction opens; only the row
+    is written inside one."""
+    from django.db import connection
+
+    from classroom import images
+
+    depth = {}
+    real_decode, real_save = images._open_verified, Photo.save
+
+    def decode(*args, **kwargs):
+        depth["decode"] = len(connection.atomic_blocks)
+        return real_decode(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        depth["save"] = len(connection.atomic_blocks)
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(images, "_open_verified", decode)
+    monkeypatch.setattr(Photo, "save", save)
+    client.force_login(world.pupil.user)
+    test_depth = len(connection.atomic_blocks)  # the test's own transaction
+    response = post_photo(client, world, jpeg_bytes(), key=str(uuid.uuid4()))
+    assert response.status_code == 201
+    assert depth["decode"] == test_depth, "no transaction is open while decoding"
+    assert depth["save"] > test_depth
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_classmates_tap_is_saved_while_a_photo_is_being_decoded(monkeypatch):
+    """On SQLite (one writer at a time): Noor's photo is held in its decode; meanwhile
+    Daan's logbook choice is saved at once, and Noor's photo is stored afterwards."""
+    import threading
+
+    from django.db import close_old_connections
+    from django.test import Client
+
+    from classroom import images
+    from tests.conftest import build_world
+
+    world = build_world()
+    decoding, release = threading.Event(), threading.Event()
+    real_decode = images._open_verified
+
+    def held_decode(*args, **kwargs):
+        decoding.set()
+        assert release.wait(20)
+        return real_decode(*args, **kwargs)
+
+    monkeypatch.setattr(images, "_open_verified", held_decode)
+    photo_answer = []
+
+    def noor_uploads():
+        try:
+            noor = Client()
+            noor.force_login(world.pupil.user)
+            photo_answer.append(post_photo(noor, world, jpeg_bytes(), key=str(uuid.uuid4())))
+        finally:
+            close_old_connections()
+
+    upload = threading.Thread(target=noor_uploads)
+    upload.start()
+    try:
+        assert decoding.wait(20), "the photo reached its decode"
+        daan = Client()
+        daan.force_login(world.classmate.user)
+        tap = daan.post(
+            "/api/logbook-entries/choose/",
+            {"lesson": world.lesson.pk, "aspect": "place", "value": world.place.pk},
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+        )
+        assert tap.status_code == 200, tap.content
+        assert not photo_answer, "the tap was answered while the photo was still decoding"
+        entry = LogbookEntry.objects.get(pupil=world.classmate, lesson=world.lesson)
+        assert entry.place == world.place
+    finally:
+        release.set()
+        upload.join(timeout=30)
+    assert photo_answer and photo_answer[0].status_code == 201
+
+
+def test_daphne_leaves_a_photos_multipart_body_to_django():
+    """Twisted would parse a multipart body with the email package on daphne's reactor
+    (seconds for a 6 MB photo, with every request of the class waiting)."""
+    from types import SimpleNamespace
+
+    from daphne import http_protocol
+
+    from config.limits import install_in_daphne
+
+    install_in_daphne()
+    server = SimpleNamespace(protocol_connected=lambda request: None)
+    channel = SimpleNamespace(
+        factory=SimpleNamespace(server=server),
+        getPeer=lambda: None,
+        getHost=lambda: None,
+        transport=SimpleNamespace(getPeer=lambda: None, getHost=lambda: None),
+    )
+    request = http_protocol.WebRequest(channel)
+    assert request.leerregie_limited
+    assert request._parsePOSTFormSubmission is False

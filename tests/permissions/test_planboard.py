@@ -3,11 +3,13 @@ plan themselves."""
 
 import pytest
 
-from planboard.models import Activity, Board, Plan
+from planboard import actions
+from planboard.models import Activity, Board, Plan, PlanPhoto
 from tests.conftest import PERSONAS
 from tests.permissions.matrix import (
     GROUP_READERS,
     PUPILS,
+    SELF_READERS,
     STAFF,
     Api,
     api_ids,
@@ -15,7 +17,13 @@ from tests.permissions.matrix import (
     check_list,
     groups_of,
     pupil_write,
+    upload,
 )
+
+
+def plan_photo(w) -> PlanPhoto:
+    """Noor's photo of her tower in the Bouwhoek."""
+    return actions.add_plan_photo(pupil=w.pupil, upload=upload())
 
 
 def own_plan(ok: int, pupil: int) -> dict:
@@ -59,7 +67,7 @@ API = [
         data=lambda w: {
             "group": w.group.pk,
             "name": "Zandtafel",
-            "pictogram": "cloud",
+            "pictogram": "sand",
             "capacity": 4,
         },
     ),
@@ -127,8 +135,34 @@ API = [
         # Moving a child is the teacher's: the child taps another corner instead.
         statuses=own_plan(200, pupil=403),
     ),
+    # A kleuter's photos: the child and their teachers; only the child adds them (Daan
+    # and Sem have nothing planned today: "choose a corner first").
+    Api("planphoto-list", "get", lambda w: "/api/plan-photos/", "list", STAFF | PUPILS),
+    Api(
+        "planphoto-detail",
+        "get",
+        lambda w: f"/api/plan-photos/{plan_photo(w).pk}/",
+        "read",
+        SELF_READERS,
+    ),
+    Api(
+        "planphoto-list",
+        "post",
+        lambda w: "/api/plan-photos/",
+        "pupil-write",
+        set(),
+        data=lambda w: {"image": upload()},
+        fmt="multipart",
+        statuses={**pupil_write(201), "classmate": 400, "other_pupil": 400},
+    ),
 ]
-COVERED = {case.route for case in API}
+COVERED = {case.route for case in API} | {
+    # With tests of their own in tests/planboard/test_photos.py and below:
+    "frontend:planboard-photo",
+    "frontend:planboard-photo-thumbnail",
+    "frontend:planboard-corner-photo",
+    "frontend:planboard-corner-photo-change",
+}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -141,6 +175,7 @@ def visible_ids(w, route: str, persona: str) -> set:
     """What each persona should find in each list."""
     groups = groups_of(w)[persona]
     rows = {
+        "planphoto-list": PlanPhoto.objects.filter(pupil__group_id__in=groups),
         "activity-list": Activity.objects.filter(group_id__in=groups),
         "board-list": Board.objects.filter(group_id__in=groups),
         "plan-list": Plan.objects.filter(board__group_id__in=groups),
@@ -152,6 +187,7 @@ LIST_URLS = {
     "activity-list": "/api/activities/",
     "board-list": "/api/boards/",
     "plan-list": "/api/plans/",
+    "planphoto-list": "/api/plan-photos/",
 }
 
 
@@ -159,3 +195,16 @@ LIST_URLS = {
 @pytest.mark.parametrize("route", list(LIST_URLS))
 def test_lists_show_exactly_what_each_persona_may_see(world, api, route, persona):
     check_list(api, world, LIST_URLS[route], persona, lambda: visible_ids(world, route, persona))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_corners_photo_is_for_the_group_and_changed_by_its_teachers(world, client_as, persona):
+    """frontend:planboard-corner-photo, frontend:planboard-corner-photo-change"""
+    actions.set_activity_photo(world.activity, upload())
+    client = client_as(world.user(persona))
+    response = client.get(f"/planbord/hoek/{world.activity.pk}/foto/")
+    assert response.status_code == (200 if persona in GROUP_READERS else 404)
+    response = client.post(f"/leerkracht/planbord/hoek/{world.activity.pk}/foto/", {"remove": "1"})
+    expected = {"teacher": 302, "school_admin": 302, "colleague": 404}
+    expected |= {"other_school_teacher": 404, "anonymous": 302}
+    assert response.status_code == expected.get(persona, 403)

@@ -27,8 +27,10 @@ from tests.permissions.matrix import Api, expected_api_status
 class Socket:
     route: str  # as in config.asgi.websocket_urlpatterns
     url: Callable[[World], str]
-    http: tuple  # (route, method) of the HTTP endpoint with the same rule
+    http: tuple | None  # (route, method) of the HTTP endpoint with the same rule
     unknown: str  # the URL for an object that does not exist
+    # Where no HTTP endpoint has the same rule: the personas accepted.
+    accepted: frozenset = frozenset()
 
 
 def http_case(area, route: str, method: str) -> Api:
@@ -58,6 +60,15 @@ SOCKETS = [
         (classroom_matrix, "group-detail", "get"),
         "/ws/klas/999999/",
     ),
+    # A pupil's own logbook page hears the teacher's decisions for them: only the
+    # group's active pupils (each hears only their own entry: tests/logbook).
+    Socket(
+        "ws/leerling/les/<int:lesson_id>/",
+        lambda w: f"/ws/leerling/les/{w.lesson.pk}/",
+        None,
+        "/ws/leerling/les/999999/",
+        accepted=frozenset({"pupil", "classmate"}),
+    ),
 ]
 SOCKET_IDS = [s.route.split("/")[1] for s in SOCKETS]
 
@@ -84,8 +95,11 @@ def world(committed_world, django_db_blocker) -> World:
 
 
 def expected(socket: Socket, persona: str) -> tuple:
-    area, route, method = socket.http
-    allowed = expected_api_status(http_case(area, route, method), persona) == 200
+    if socket.http is None:
+        allowed = persona in socket.accepted
+    else:
+        area, route, method = socket.http
+        allowed = expected_api_status(http_case(area, route, method), persona) == 200
     return (True, None) if allowed else (False, 4403)
 
 
@@ -102,6 +116,7 @@ def test_the_sockets_follow_the_http_rules(world):
         "les": {"teacher", "school_admin"},
         "planbord": {"teacher", "school_admin", "pupil", "classmate"},
         "klas": {"teacher", "school_admin", "pupil", "classmate"},
+        "leerling": {"pupil", "classmate"},
     }
     for socket, name in zip(SOCKETS, SOCKET_IDS, strict=True):
         assert {p for p in everyone if expected(socket, p)[0]} == accepted[name]

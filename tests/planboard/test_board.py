@@ -198,3 +198,46 @@ def test_a_tampered_teacher_form_finds_nothing_instead_of_crashing(world, client
     assert response.status_code == 404
     world.slot.refresh_from_db()
     assert world.slot.taken == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seats_freed_and_taken_at_once_never_overfill_a_moetje(settings):
+    """Two children finish the moetje while eight others tap it (full: "later") at the
+    same moment: every tap is planned, never more children there than seats, and the
+    freed seats go to children waiting there."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    world = build_world()  # Leeshoek: the moetje, 3 seats
+    Slot.objects.filter(pk=world.slot2.pk).update(capacity=2)
+    there = [world.classmate, classroom_actions.create_pupil(group=world.group, display_name="Ada")]
+    plans = [actions.plan(pupil=c, slot=world.slot2, acting_user=c.user) for c in there]
+    tappers = [
+        classroom_actions.create_pupil(group=world.group, display_name=f"Kind {i}")
+        for i in range(8)
+    ]
+    start = threading.Barrier(len(tappers) + len(plans))
+    results = []
+
+    def run(work):
+        try:
+            start.wait()
+            work()
+            results.append("ok")
+        except Exception as exc:  # noqa: BLE001 - reported in the assertion
+            results.append(repr(exc))
+        finally:
+            close_old_connections()
+
+    work = [
+        (lambda c=c: actions.plan(pupil=c, slot=world.slot2, acting_user=c.user)) for c in tappers
+    ] + [(lambda p=p: actions.tick(plan_obj=p, done=True, acting_user=p.pupil.user)) for p in plans]
+    threads = [threading.Thread(target=run, args=(w,)) for w in work]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == ["ok"] * len(work)
+    world.slot2.refresh_from_db()
+    seated = Plan.objects.filter(slot=world.slot2, seated=True)
+    assert world.slot2.taken == seated.count() == 2
+    assert Plan.objects.filter(slot=world.slot2).count() == 10
+    assert set(seated.values_list("pupil", flat=True)) <= {t.pk for t in tappers}

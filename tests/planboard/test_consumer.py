@@ -37,7 +37,11 @@ def test_a_pupil_of_the_group_connects_and_hears_when_the_board_changes(world):
 
     message = async_to_sync(run)()
     world.board.refresh_from_db()
-    assert message == {"type": "board.changed", "version": world.board.version}
+    assert message == {
+        "type": "board.changed",
+        "board": world.board.pk,
+        "version": world.board.version,
+    }
 
 
 @pytest.mark.parametrize("persona", ["teacher", "school_admin", "pupil", "classmate"])

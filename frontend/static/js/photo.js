@@ -52,9 +52,10 @@ document.querySelectorAll("[data-photo-box]").forEach((box) => {
     form.append("image", await shrink(file));
     if (box.dataset.goal) form.append("goal", box.dataset.goal);
     if (box.dataset.lesson) form.append("lesson", box.dataset.lesson);
+    if (box.dataset.plan) form.append("plan", box.dataset.plan); // the planbord's photos
     form.append("prompt", prompts.find((b) => b.getAttribute("aria-pressed") === "true")?.dataset.prompt || "");
     const image = form.get("image");
-    const result = await submit("/api/photos/", form);
+    const result = await submit(box.dataset.upload || "/api/photos/", form);
     if (result.state === "refused") {
       setState(box, "failed", errorText(result.data));
     } else {

@@ -1,0 +1,55 @@
+"""The pupil's own logbook page, live (routed in logbook/routing.py).
+
+`ws/leerling/les/<lesson>/`: only a pupil who may read the lesson (the declared
+operation `follow_own_logbook`), and each hears only their own entry: the consumer joins
+the pupil's own group (`pupil.<id>`, where the teacher's overrides arrive as
+`entry.changed`) and the class's (`lessons.changed`: the lesson starts, ends, or closes
+its evaluation), and forwards only this lesson's messages. Thin like every consumer:
+authorise, join, forward; the page fetches what it shows over HTTP.
+"""
+
+from channels.db import database_sync_to_async
+
+from classroom.models import Lesson
+from classroom.permissions import pupil_of
+from classroom.realtime.consumers import FORBIDDEN, GroupConsumer
+from classroom.realtime.groups import class_group, pupil_group
+
+
+class PupilLessonConsumer(GroupConsumer):
+    url_kwarg = "lesson_id"
+    operation = "follow_own_logbook"
+
+    def find(self, pk):
+        return Lesson.objects.filter(pk=pk).first()
+
+    @database_sync_to_async
+    def _groups_for(self, pk: int) -> list[str] | None:
+        lesson = self.find(pk)
+        if lesson is None or not self.allowed(self.scope["user"], lesson):
+            return None
+        return [pupil_group(pupil_of(self.scope["user"]).pk), class_group(lesson.group_id)]
+
+    async def connect(self):
+        pk = self.scope["url_route"]["kwargs"][self.url_kwarg]
+        groups = await self._groups_for(pk)
+        if groups is None:
+            await self.close(code=FORBIDDEN)
+            return
+        self.lesson_id = pk
+        self.joined = groups
+        for name in groups:
+            await self.channel_layer.group_add(name, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        for name in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(name, self.channel_name)
+
+    async def entry_changed(self, event):
+        if event["lesson"] == self.lesson_id:
+            await self.forward(event)
+
+    async def lessons_changed(self, event):
+        if event["lesson"] == self.lesson_id:
+            await self.forward(event)

@@ -1,0 +1,9 @@
+"""The logbook's WebSocket routes; config/asgi.py puts every app's routes together."""
+
+from django.urls import path
+
+from .consumers import PupilLessonConsumer
+
+websocket_urlpatterns = [
+    path("ws/leerling/les/<int:lesson_id>/", PupilLessonConsumer.as_asgi()),
+]
