@@ -168,6 +168,10 @@ def test_a_whole_entry_in_few_taps_without_a_page_load(world, browser, server, k
         log_in_teacher(teacher)
         teacher.goto(f"/leerkracht/les/{world.fractions.pk}/")
         row = teacher.locator("[data-testid=entry-row][data-pupil='Noor']")
+        # The dashboard first shows Noor's line as she left it and is live: a row drawn
+        # anew after the click would close the panel under the teacher's finger.
+        expect(teacher.locator("[data-live='1']")).to_have_count(1)
+        expect(row).to_contain_text("Stiltehoek")
         row.get_by_text("Beslis voor Noor").click()
         row.get_by_role("button", name="Geen instructie").click()
         tap(page, kind, "strip-instruction")
