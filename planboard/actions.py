@@ -391,11 +391,10 @@ def quadrant_decisions(board: Board, pupil: Pupil) -> dict[str, str]:
 # --- Photos -------------------------------------------------------------------------
 
 
-def add_plan_photo(*, pupil: Pupil, upload, plan_obj: Plan | None = None) -> PlanPhoto:
-    """A kleuter's photo of their work, linked to the activity of `plan_obj` (one of
-    their own plans) or else to where they are now (their first plan not done, else the
-    last one). The image is cleaned first, outside any transaction (the slow part); the
-    row is written in a short one. Sends: usage event `planboard_photo_added`."""
+def photo_plan(*, pupil: Pupil, plan_obj: Plan | None = None) -> Plan:
+    """The plan a kleuter's photo goes with: `plan_obj` when it is theirs, else where
+    they are now (their first plan not done, else the last one). Refuses with a reason
+    when there is none: checked before the photo is decoded, and again when stored."""
     if plan_obj is None:
         board = Board.objects.filter(
             group=pupil.group, date=timezone.localdate(), plans__pupil=pupil
@@ -406,7 +405,18 @@ def add_plan_photo(*, pupil: Pupil, upload, plan_obj: Plan | None = None) -> Pla
         raise ValidationError(_("Choose a corner first."))
     if plan_obj.pupil_id != pupil.pk:
         raise ValidationError(_("This is not your plan."))
-    clean = images.clean_photo(upload)
+    return plan_obj
+
+
+def add_plan_photo(*, pupil: Pupil, upload, plan_obj: Plan | None = None) -> PlanPhoto:
+    """A kleuter's photo of their work, linked to the activity of `plan_obj` (one of
+    their own plans) or else to where they are now (their first plan not done, else the
+    last one). The image is cleaned first, outside any transaction (the slow part); the
+    row is written in a short one. `upload` is an uploaded file, or better the
+    `images.CleanPhoto` made of it beforehand (the API does so, before its idempotent
+    transaction). Sends: usage event `planboard_photo_added`."""
+    plan_obj = photo_plan(pupil=pupil, plan_obj=plan_obj)
+    clean = upload if isinstance(upload, images.CleanPhoto) else images.clean_photo(upload)
     name = uuid.uuid4().hex
     with transaction.atomic():
         photo = PlanPhoto(

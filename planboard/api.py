@@ -15,6 +15,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from classroom import images
 from classroom.api import IDEMPOTENCY_HEADER, ActionViewSet, ReadableField
 from classroom.idempotency import idempotent
 from classroom.permissions import ACTING_PUPIL, ScopedQuerysetMixin, pupil_of
@@ -318,20 +319,36 @@ class PlanPhotoViewSet(
     create_parent = ACTING_PUPIL
 
     @extend_schema(parameters=[IDEMPOTENCY_HEADER])
-    @idempotent
-    def create(self, request, *args, **kwargs):
+    @idempotent(prepare="clean_upload")
+    def create(self, request, *args, prepared, **kwargs):
         """A kleuter adds a photo of their work at the activity of `plan` (else where they
-        are now). Checked and cleaned on the server (a plain synchronous view)."""
-        return super().create(request, *args, **kwargs)
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
+        are now). The image is checked and cleaned first (`clean_upload`, outside any
+        transaction, so a classmate's tap never waits for it); then the row is stored in
+        a short one."""
+        serializer, clean = prepared
         try:
             serializer.instance = actions.add_plan_photo(
-                pupil=pupil_of(self.request.user), upload=data["image"], plan_obj=data.get("plan")
+                pupil=pupil_of(request.user),
+                upload=clean,
+                plan_obj=serializer.validated_data.get("plan"),
             )
         except DjangoValidationError as exc:
             raise DRFValidationError({"detail": exc.messages}) from exc
+        headers = self.get_success_headers(serializer.data)
+        return Response(serializer.data, status=status.HTTP_201_CREATED, headers=headers)
+
+    def clean_upload(self, request):
+        """The slow part, before any transaction: parse, check the plan, decode; in one
+        of the process's few places for photo work (the others queue)."""
+        with images.photo_place():
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            try:
+                actions.photo_plan(pupil=pupil_of(request.user), plan_obj=data.get("plan"))
+                return serializer, images.clean_photo(data["image"])
+            except DjangoValidationError as exc:
+                raise DRFValidationError({"detail": exc.messages}) from exc
 
 
 router = SimpleRouter()

@@ -58,6 +58,46 @@ def test_a_child_without_a_plan_is_asked_to_choose_a_corner_first(world, api):
     assert not PlanPhoto.objects.exists()
 
 
+def test_the_photo_is_decoded_outside_any_transaction_and_only_for_a_plan(world, api, monkeypatch):
+    """As for the logbook's photos: the decode happens before the idempotent write's
+    transaction opens (a classmate's tap never waits for it), and a child without a
+    plan is refused before anything is decoded."""
+    import uuid
+
+    from django.db import connection
+
+    from classroom import images
+
+    depths = []
+    real_decode = images._open_verified
+
+    def decode(*args, **kwargs):
+        depths.append(len(connection.atomic_blocks))
+        return real_decode(*args, **kwargs)
+
+    monkeypatch.setattr(images, "_open_verified", decode)
+    test_depth = len(connection.atomic_blocks)  # the test's own transaction
+    api.force_login(world.classmate.user)
+    refused = api.post(
+        "/api/plan-photos/",
+        {"image": _upload()},
+        format="multipart",
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    assert refused.status_code == 400 and depths == []
+
+    api.force_login(world.pupil.user)
+    response = api.post(
+        "/api/plan-photos/",
+        {"image": _upload()},
+        format="multipart",
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    assert response.status_code == 201, response.content
+    assert depths == [test_depth], "no transaction is open while decoding"
+    assert PlanPhoto.objects.filter(pk=response.json()["id"], pupil=world.pupil).exists()
+
+
 @pytest.fixture
 def photo(world):
     return actions.add_plan_photo(pupil=world.pupil, upload=_upload())
