@@ -16,7 +16,7 @@ from django.utils import timezone
 from classroom.models import Pupil, UsageEvent
 from goals.models import GoalStar, SelfAssessment, TeacherAssessment
 from logbook.models import ConversationNote, LogbookEntry, Photo
-from planboard.models import Plan
+from planboard.models import Plan, PlanPhoto
 
 from .models import Consent
 
@@ -29,6 +29,9 @@ def pupil_data(pupil: Pupil) -> bytes:
     """A zip: `pupil.json` and one JSON file per kind of record, and every photo."""
     entries = LogbookEntry.objects.filter(pupil=pupil).select_related("lesson", "place")
     photos = list(Photo.objects.filter(pupil=pupil).select_related("goal"))
+    plan_photos = list(
+        PlanPhoto.objects.filter(pupil=pupil).select_related("board", "activity").order_by("pk")
+    )
     files = {
         "pupil.json": {
             "name": pupil.display_name,
@@ -91,6 +94,15 @@ def pupil_data(pupil: Pupil) -> bytes:
             }
             for photo in photos
         ],
+        "planbord_photos.json": [
+            {
+                "file": f"planbord_photos/{photo.pk}.jpg",
+                "date": photo.board.date,
+                "activity": photo.activity.name if photo.activity else None,
+                "created_at": photo.created_at,
+            }
+            for photo in plan_photos
+        ],
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -99,6 +111,9 @@ def pupil_data(pupil: Pupil) -> bytes:
         for photo in photos:
             with photo.image.open("rb") as handle:
                 archive.writestr(f"photos/{photo.pk}.jpg", handle.read())
+        for photo in plan_photos:
+            with photo.image.open("rb") as handle:
+                archive.writestr(f"planbord_photos/{photo.pk}.jpg", handle.read())
         if pupil.photo:
             with pupil.photo.open("rb") as handle:
                 archive.writestr("portrait.jpg", handle.read())

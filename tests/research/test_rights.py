@@ -16,6 +16,7 @@ from classroom.models import Pupil, UsageEvent
 from goals import actions as goal_actions
 from logbook import actions as logbook_actions
 from logbook import entries
+from planboard import actions as planboard_actions
 from planboard.models import Slot
 from research import actions
 from research.actions import erase_pupil
@@ -39,6 +40,9 @@ def _rich_pupil(world, client):
     entries.choose(pupil=world.classmate, lesson=world.lesson, aspect="partner", value=[noor.pk])
     logbook_actions.add_photo(
         pupil=noor, upload=SimpleUploadedFile("w.jpg", jpeg_bytes()), goal=world.goal
+    )
+    planboard_actions.add_plan_photo(
+        pupil=noor, upload=SimpleUploadedFile("toren.jpg", jpeg_bytes()), plan_obj=world.plan
     )
     study = actions.save_study(
         None,
@@ -66,6 +70,10 @@ def test_the_pupils_data_holds_everything_stored_about_them(world, client):
     assert read("teacher_assessments.json")[0]["note"] == "Oefent nog met noemers."
     assert read("conversation_notes.json")[0]["text"].startswith("Rekengesprek")
     assert read("planbord.json")[0]["slot__activity__name"] == "Bouwhoek"
+    # The kleuter's photo of their work at the planbord, with where and when.
+    (plan_photo,) = read("planbord_photos.json")
+    assert plan_photo["activity"] == "Bouwhoek" and plan_photo["date"]
+    assert archive.read(plan_photo["file"]).startswith(b"\xff\xd8")  # the JPEG itself
     assert read("consents.json")[0]["status"] == "given"
     assert read("usage_events.json")
 
