@@ -39,8 +39,11 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
 
+# Two pytest workers (pytest-xdist): the browser tests wait on pages and sockets about
+# half the time, so two share a 2-core machine well. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 suite: $(STAMP)
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test: $(STAMP) browser lint suite
 

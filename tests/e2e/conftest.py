@@ -17,6 +17,8 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
+from tests.conftest import FAST_HASHERS
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -26,6 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ROOT = Path(__file__).resolve().parents[2]
+SERVER_SETTINGS = "tests.e2e.server_settings"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -36,10 +39,10 @@ def server_media(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings, server_media):
-    """Overrides the root fixture: the server process checks passwords with the real
-    hashers, so users made here must be hashed with them too; and the tests read the
-    files the server wrote."""
+    """Overrides the root fixture: the tests read the files the server wrote. The
+    server hashes passwords with the same fast hasher (tests/e2e/server_settings.py)."""
     settings.MEDIA_ROOT = server_media
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def _free_port() -> int:
@@ -76,6 +79,7 @@ class Daphne:
             "DATABASE_URL": _database_url_for_test_db(),
             "MEDIA_ROOT": str(self.media),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SETTINGS_MODULE": SERVER_SETTINGS,
             **self.extra_env,
         }
         log = self.log_path.open("a")

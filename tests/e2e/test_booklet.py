@@ -78,10 +78,11 @@ def test_every_statement_and_level_can_be_read_aloud(world, new_context):
 
 
 # Records, in the page, how long each tap on a level or star takes to show as pressed:
-# from the finger (pointerdown) to the tile's aria-pressed changing.
+# from the finger lifting (pointerup: the tap, answered by the click that follows) to the
+# tile's aria-pressed changing (see TAP_TIMER in test_logbook_steps.py).
 TAP_TIMER = """() => {
   window.__pressed = [];
-  document.addEventListener("pointerdown", (event) => {
+  document.addEventListener("pointerup", (event) => {
     const tile = event.target.closest("button.level, button[data-star]");
     if (!tile) return;
     const start = performance.now();

@@ -114,15 +114,16 @@ window.addEventListener("DOMContentLoaded", () => {
   if (window.speechSynthesis) window.speechSynthesis.speak = (u) => window.__spoken.push(u.text);
 });"""
 
-# Measured in the page: from the finger down to the tile pressed (aria-pressed="true").
+# Measured in the page: from the finger lifting (the tap; see TAP_TIMER in
+# test_logbook_steps.py) to the tile pressed (aria-pressed="true").
 # The promise is kept on window, not returned: Playwright's evaluate would wait for it,
 # and it resolves only after the tap, which has not happened yet.
 WATCH_PRESS = """(name) => { window.__pressed = new Promise((resolve) => {
   setTimeout(() => resolve(Infinity), 10000);  // never pressed: fail, don't hang
   let down = null;
   const start = () => { down = performance.now(); };
-  // The finger's first contact: a tap sends touchstart (and pointerdown).
-  for (const kind of ["touchstart", "pointerdown"]) {
+  // The finger lifting: a tap ends with touchend (and pointerup); the click follows.
+  for (const kind of ["touchend", "pointerup"]) {
     document.addEventListener(kind, () => { if (down === null) start(); }, { capture: true });
   }
   // Whether the page sets the attribute or draws the tile anew, what counts is the tile
