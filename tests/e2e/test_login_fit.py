@@ -132,6 +132,38 @@ def test_a_pupil_scans_their_login_card_and_still_taps_their_code(world, new_con
     expect(page.get_by_test_id("pupil-hello")).to_contain_text("Hoi Noor!")
 
 
+def test_the_printed_cards_qr_read_by_a_real_qr_reader_logs_that_pupil_in(world, new_context):
+    """The QR as Chromium draws it on the teacher's login cards, read from the pixels by
+    a real QR decoder (zxing-cpp), is what the scanner on /klas/ is shown: it opens Noor's
+    picture-code page and nobody else's."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from tests.e2e.test_logbook import log_in_teacher
+
+    teacher = new_context().new_page()
+    log_in_teacher(teacher)
+    teacher.goto(f"/leerkracht/groep/{world.group.pk}/kaarten/")
+    card = teacher.get_by_test_id("login-card").filter(has_text="Noor")
+    shot = card.get_by_test_id("card-qr").screenshot()
+    (read,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
+    assert read.format == zxingcpp.BarcodeFormat.QRCode
+    assert read.text.endswith(f"/klas/{world.group.class_code}/{world.pupil.login_token}/")
+
+    context = new_context(touch=True)
+    context.add_init_script(FAKE_SCANNER)
+    page = context.new_page()
+    page.goto("/klas/")
+    expect(page.locator("[data-scan][data-ready]")).to_have_count(1)
+    page.get_by_test_id("scan-start").tap()
+    page.evaluate("(text) => { window.__qr = text; }", read.text)
+    expect(page.get_by_role("heading", name="Noor")).to_be_visible()
+    tap_code(page, ["sun", "fish", "star"])
+    expect(page.get_by_test_id("pupil-hello")).to_contain_text("Hoi Noor!")
+
+
 def test_without_a_qr_reader_there_is_no_scan_button(world, new_context):
     context = new_context(touch=True)
     context.add_init_script("delete window.BarcodeDetector;")
