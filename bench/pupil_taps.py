@@ -256,12 +256,16 @@ def planboard_round(page) -> dict | None:
     if tile.count() == 0:
         return None
     timing = tap(page, tile)
-    remove = page.locator("[data-remove]").first
-    if remove.count():
-        remove.tap()
+    # Back to an empty plan for the next round: every plan taken off, one at a time (the
+    # new plan is not the first in "Mijn plan" when the child already had one).
+    while count := page.locator("[data-remove]").count():
+        page.locator("[data-remove]").first.tap()
         page.wait_for_function(
-            "!document.querySelector('button.slot-tile[aria-pressed=true]')", timeout=10_000
+            f"document.querySelectorAll('[data-remove]').length < {count}", timeout=10_000
         )
+    page.wait_for_function(
+        "!document.querySelector('button.slot-tile[aria-pressed=true]')", timeout=10_000
+    )
     return timing
 
 
