@@ -256,6 +256,8 @@ def planboard_round(page) -> dict | None:
     if tile.count() == 0:
         return None
     timing = tap(page, tile)
+    # "Mijn plan" is drawn from the board the page fetches after "Bewaard": wait for it.
+    page.wait_for_function("document.querySelector('[data-remove]')", timeout=10_000)
     # Back to an empty plan for the next round: every plan taken off, one at a time (the
     # new plan is not the first in "Mijn plan" when the child already had one).
     while count := page.locator("[data-remove]").count():
