@@ -98,7 +98,7 @@ def pupil_data(pupil: Pupil) -> bytes:
             {
                 "file": f"planbord_photos/{photo.pk}.jpg",
                 "date": photo.board.date,
-                "activity": photo.activity.name if photo.activity else None,
+                "activity": photo.activity.name,
                 "created_at": photo.created_at,
             }
             for photo in plan_photos

@@ -113,7 +113,8 @@ navigator.mediaDevices.getUserMedia = async () => {
 """
 
 
-def test_a_pupil_scans_their_login_card_and_still_taps_their_code(world, new_context):
+def scanning_tablet(new_context):
+    """A touch tablet on /klas/ with the camera scanning (FAKE_SCANNER's reader)."""
     context = new_context(touch=True)
     context.add_init_script(FAKE_SCANNER)
     page = context.new_page()
@@ -121,6 +122,11 @@ def test_a_pupil_scans_their_login_card_and_still_taps_their_code(world, new_con
     expect(page.locator("[data-scan][data-ready]")).to_have_count(1)
     page.get_by_test_id("scan-start").tap()
     expect(page.get_by_test_id("scan-video")).to_be_visible()
+    return page
+
+
+def test_a_pupil_scans_their_login_card_and_still_taps_their_code(world, new_context):
+    page = scanning_tablet(new_context)
     # Somebody else's QR code opens nothing.
     page.evaluate("window.__qr = 'https://example.org/klas/ABCDEF/x/'")
     expect(page.get_by_test_id("scan-message")).to_contain_text("geen QR-code van een klas")
@@ -152,12 +158,7 @@ def test_the_printed_cards_qr_read_by_a_real_qr_reader_logs_that_pupil_in(world,
     assert read.format == zxingcpp.BarcodeFormat.QRCode
     assert read.text.endswith(f"/klas/{world.group.class_code}/{world.pupil.login_token}/")
 
-    context = new_context(touch=True)
-    context.add_init_script(FAKE_SCANNER)
-    page = context.new_page()
-    page.goto("/klas/")
-    expect(page.locator("[data-scan][data-ready]")).to_have_count(1)
-    page.get_by_test_id("scan-start").tap()
+    page = scanning_tablet(new_context)
     page.evaluate("(text) => { window.__qr = text; }", read.text)
     expect(page.get_by_role("heading", name="Noor")).to_be_visible()
     tap_code(page, ["sun", "fish", "star"])

@@ -77,22 +77,20 @@ def test_the_photo_is_decoded_outside_any_transaction_and_only_for_a_plan(world,
 
     monkeypatch.setattr(images, "_open_verified", decode)
     test_depth = len(connection.atomic_blocks)  # the test's own transaction
-    api.force_login(world.classmate.user)
-    refused = api.post(
-        "/api/plan-photos/",
-        {"image": _upload()},
-        format="multipart",
-        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
-    )
+
+    def post_as(pupil):  # as the outbox sends it: with an Idempotency-Key
+        api.force_login(pupil.user)
+        return api.post(
+            "/api/plan-photos/",
+            {"image": _upload()},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+        )
+
+    refused = post_as(world.classmate)  # no plan today
     assert refused.status_code == 400 and depths == []
 
-    api.force_login(world.pupil.user)
-    response = api.post(
-        "/api/plan-photos/",
-        {"image": _upload()},
-        format="multipart",
-        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
-    )
+    response = post_as(world.pupil)
     assert response.status_code == 201, response.content
     assert depths == [test_depth], "no transaction is open while decoding"
     assert PlanPhoto.objects.filter(pk=response.json()["id"], pupil=world.pupil).exists()
