@@ -299,7 +299,10 @@ class LessonAdmin(ScopedAdmin):
     date_hierarchy = "date"
 
     def has_delete_permission(self, request, obj=None):
-        return obj is not None and permissions.can_change(request.user, obj)
+        # A lesson that was given keeps the pupils' logbooks (actions.delete_lesson).
+        return (
+            obj is not None and obj.started_at is None and permissions.can_change(request.user, obj)
+        )
 
     def delete_model(self, request, obj):
         actions.delete_lesson(obj)

@@ -7,9 +7,23 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from classroom import actions
-from classroom.models import ASPECTS, Differentiation, Lesson, Openness
+from classroom.models import ASPECTS, Differentiation, Lesson, Openness, Subject
+from classroom.quadrant import OPENNESS_WEIGHT
 from goals.booklet import current_block
 from goals.models import Goal
+
+from .quadrant_svg import pct
+
+
+class DateInput(forms.DateInput):
+    """A date control that shows the saved date: a `type=date` input reads ISO only
+    (a localised "02-10-2026" would show empty and be lost on saving unchanged)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
 
 ASPECT_LABELS = {
     "goal": _("Goal"),
@@ -77,11 +91,123 @@ class LessonSettingsForm(forms.Form):
     def openness_fields(self):
         return [self[f"{aspect}_openness"] for aspect in ASPECTS]
 
-    def save(self) -> Lesson:
+    def settings(self) -> dict:
+        """The cleaned form as the actions take it: fields and options."""
         data = self.cleaned_data
         fields = {f"{aspect}_openness": data[f"{aspect}_openness"] for aspect in ASPECTS}
         fields["differentiation"] = data["differentiation"]
         fields["fixed_instruction"] = {"yes": True, "no": False}.get(data["fixed_instruction"])
-        return actions.configure_lesson(
-            self.lesson, goals=data["goal_options"], places=data["place_options"], **fields
+        return fields | {"goals": data["goal_options"], "places": data["place_options"]}
+
+    def save(self) -> Lesson:
+        return actions.configure_lesson(self.lesson, **self.settings())
+
+
+# Per aspect, the question a teacher asks herself, and what each openness means for it.
+OPENNESS_QUESTIONS = {
+    "goal": _("Which goal do the pupils work on?"),
+    "instruction": _("Who joins the instruction?"),
+    "place": _("Where do they work?"),
+    "partner": _("Who do they work with?"),
+    "order": _("In which order do they do their tasks?"),
+}
+OPENNESS_WORDS = [
+    (Openness.FIXED, _("I decide")),
+    (Openness.CHOICE, _("They choose from my options")),
+    (Openness.FREE, _("They decide themselves")),
+]
+# The presets a teacher starts from (the form's buttons fill in the openness; "zoals
+# vorige les" comes from the group's previous lesson).
+PRESETS = {
+    "whole_class": {aspect: Openness.FIXED.value for aspect in ASPECTS},
+    "options": {aspect: Openness.CHOICE.value for aspect in ASPECTS},
+    "free": {aspect: Openness.FREE.value for aspect in ASPECTS},
+}
+
+
+class LessonForm(LessonSettingsForm):
+    """A whole lesson, new or not yet started: what, when, how open, with which options.
+    The goals are every block of the group's (grouped by block, the current one first);
+    the places the group's own."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+
+    def __init__(self, *args, lesson: Lesson, options: dict | None = None, **kwargs):
+        super().__init__(*args, lesson=lesson, **kwargs)
+        self.initial.update(title=lesson.title, subject=lesson.subject, date=lesson.date)
+        if options is not None:
+            self.initial["goal_options"] = [goal.pk for goal in options.get("goals", [])]
+            self.initial["place_options"] = [place.pk for place in options.get("places", [])]
+        for aspect in ASPECTS:
+            field = self.fields[f"{aspect}_openness"]
+            field.label = OPENNESS_QUESTIONS[aspect]
+            field.choices = OPENNESS_WORDS
+            field.widget = forms.RadioSelect(choices=OPENNESS_WORDS)
+            field.aspect_label = ASPECT_LABELS[aspect]
+        self.fields["differentiation"].widget = forms.RadioSelect(
+            choices=self.fields["differentiation"].choices
         )
+        self.fields["fixed_instruction"].widget = forms.RadioSelect(choices=INSTRUCTION_CHOICES)
+        self.fields["goal_options"].queryset = (
+            Goal.objects.filter(block__group=lesson.group)
+            .select_related("block")
+            .order_by("-block__start_date", "block__name", "position", "code")
+        )
+        self.order_fields(["title", "subject", "date"])
+
+    def intended_regie(self) -> int:
+        """The percentage the chosen openness means (the form's script keeps it live)."""
+        values = [self[f"{aspect}_openness"].value() for aspect in ASPECTS]
+        return pct(sum(OPENNESS_WEIGHT.get(value, 0.0) for value in values) / len(ASPECTS))
+
+    def _selected(self, name: str) -> set[str]:
+        if self.is_bound:
+            return set(self.data.getlist(name))
+        return {str(pk) for pk in self.initial.get(name, [])}
+
+    def goal_blocks(self) -> list[dict]:
+        """The group's goals by block for the checkboxes: the current block first and
+        open, then the others newest first; a block with a chosen goal opens too."""
+        chosen = self._selected("goal_options")
+        current = current_block(self.lesson.group)
+        current_id = current.pk if current is not None else None
+        blocks: dict[int, dict] = {}
+        for goal in self.fields["goal_options"].queryset:
+            block = blocks.setdefault(
+                goal.block_id,
+                {"block": goal.block, "goals": [], "current": goal.block_id == current_id},
+            )
+            block["goals"].append({"goal": goal, "checked": str(goal.pk) in chosen})
+        result = sorted(blocks.values(), key=lambda b: not b["current"])
+        for block in result:
+            block["open"] = block["current"] or any(g["checked"] for g in block["goals"])
+        return result
+
+    def place_choices(self) -> list[dict]:
+        chosen = self._selected("place_options")
+        return [
+            {"place": place, "checked": str(place.pk) in chosen}
+            for place in self.fields["place_options"].queryset
+        ]
+
+    def save(self) -> Lesson:
+        data = self.cleaned_data
+        settings = self.settings() | {
+            "title": data["title"],
+            "subject": data["subject"],
+            "date": data["date"],
+        }
+        if self.lesson.pk is None:
+            return actions.create_lesson(group=self.lesson.group, **settings)
+        # Only what changed: saving unchanged writes nothing and tells no screen.
+        current = actions.lesson_settings(self.lesson)
+        changed = {}
+        for name, value in settings.items():
+            if name in ("goals", "places"):
+                if {o.pk for o in value} != {o.pk for o in current[name]}:
+                    changed[name] = value
+            elif value != current[name]:
+                changed[name] = value
+        return actions.configure_lesson(self.lesson, **changed)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from classroom.models import Group, Lesson, School
 from research.models import Dataset, Phase
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from .forms import DateInput
 
 
 class _SchoolScoped(forms.Form):
@@ -95,12 +94,16 @@ class InterventionForm(_SchoolScoped):
 
     field_order = ["school", "title", "practice_question", "working_hypothesis"]
 
-    def __init__(self, *args, schools, **kwargs):
+    def __init__(self, *args, schools, current_members=(), **kwargs):
         super().__init__(*args, schools=schools, **kwargs)
         members = self.fields["members"]
+        # The school's staff, and whoever is on the team already (a researcher from
+        # outside the school stays on it when the form is saved unchanged).
         members.queryset = (
             get_user_model()
-            .objects.filter(memberships__school__in=schools)
+            .objects.filter(
+                Q(memberships__school__in=schools) | Q(pk__in=[u.pk for u in current_members])
+            )
             .distinct()
             .order_by("username")
         )

@@ -6,6 +6,7 @@ from .views import (
     auth,
     design_teams,
     goals,
+    lessons,
     logbook,
     photos,
     planboard,
@@ -76,6 +77,11 @@ urlpatterns = [
         "leerkracht/les/<int:lesson_id>/instellingen/",
         logbook.lesson_settings,
         name="lesson-settings",
+    ),
+    path("leerkracht/groep/<int:group_id>/les/nieuw/", lessons.new_lesson, name="lesson-new"),
+    path("leerkracht/les/<int:lesson_id>/bewerken/", lessons.edit_lesson, name="lesson-edit"),
+    path(
+        "leerkracht/les/<int:lesson_id>/verwijderen/", lessons.delete_lesson, name="lesson-delete"
     ),
     path(
         "leerkracht/les/<int:lesson_id>/<str:command>/",

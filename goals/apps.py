@@ -11,4 +11,6 @@ class GoalsConfig(AppConfig):
 
         from . import actions, permissions, verbs  # noqa: F401 - rules; usage verbs
 
-        register_lesson_option("goals", actions.set_goal_options)
+        register_lesson_option(
+            "goals", actions.set_goal_options, lambda lesson: list(lesson.goal_options.all())
+        )

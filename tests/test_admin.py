@@ -104,3 +104,26 @@ def test_a_pupil_cannot_enter_the_admin(world, client):
     response = client.get("/admin/classroom/pupil/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_given_lesson_cannot_be_deleted_in_the_admin_or_the_api(world, admin_client):
+    from classroom import actions
+    from classroom.models import Lesson
+
+    planned = actions.create_lesson(group=world.group, title="Nog niet gegeven")
+    given = f"/admin/classroom/lesson/{world.lesson.pk}/delete/"
+    assert admin_client.get(given).status_code == 403
+    assert admin_client.post(given, {"post": "yes"}).status_code == 403
+    # No "delete selected" past the action either.
+    admin_client.post(
+        "/admin/classroom/lesson/",
+        {"action": "delete_selected", "_selected_action": [world.lesson.pk], "post": "yes"},
+    )
+    assert Lesson.objects.filter(pk=world.lesson.pk).exists()
+    response = admin_client.delete(f"/api/lessons/{world.lesson.pk}/")
+    assert response.status_code == 400
+    assert Lesson.objects.filter(pk=world.lesson.pk).exists()
+    # One that never started goes, through the action.
+    response = admin_client.post(f"/admin/classroom/lesson/{planned.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Lesson.objects.filter(pk=planned.pk).exists()

@@ -109,6 +109,12 @@ def world(db):
         places=[world.place],
     )
     actions.start_lesson(world.fixed, acting_user=world.teacher)
+    world.planned = actions.create_lesson(
+        group=world.group,
+        title="Morgen",
+        date=timezone.localdate() + timedelta(days=1),
+        goals=[world.goal],
+    )
     return world
 
 
@@ -140,6 +146,8 @@ def own_pages(w) -> dict[str, list[str]]:
         ],
         "teacher": [
             f"/leerkracht/les/{w.fixed.pk}/",
+            f"/leerkracht/les/{w.planned.pk}/bewerken/",
+            f"/leerkracht/groep/{w.group.pk}/les/nieuw/",
             f"/leerkracht/groep/{w.group.pk}/planbord/?datum={later:%Y-%m-%d}",
             f"/leerkracht/groep/{w.group.pk}/qr.svg",
             f"/leerkracht/leerling/{w.pupil.pk}/doelenboekje/?blok={w.block.pk}",

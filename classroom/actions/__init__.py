@@ -21,9 +21,11 @@ from .lessons import (
     LESSON_OPTIONS,
     close_evaluation,
     configure_lesson,
+    copy_lesson,
     create_lesson,
     delete_lesson,
     end_lesson,
+    lesson_settings,
     register_lesson_option,
     start_lesson,
 )
@@ -83,6 +85,8 @@ __all__ = [
     "register_lesson_option",
     "configure_lesson",
     "delete_lesson",
+    "copy_lesson",
+    "lesson_settings",
     "start_lesson",
     "end_lesson",
 ]

@@ -58,13 +58,18 @@ def create_lesson(*, group: Group, **settings) -> Lesson:
 
 
 # The options a lesson offers for `choice` aspects (and the decision for `fixed` ones), by
-# name: a setter (lesson, list) that validates and stores, sending nothing. Classroom's own
-# are the places; apps above register theirs at ready() (goals: "goals").
+# name: a setter (lesson, list) that validates and stores, sending nothing, and a getter
+# (lesson) -> list for copying. Classroom's own are the places; apps above register theirs
+# at ready() (goals: "goals").
 LESSON_OPTIONS: dict[str, Callable[[Lesson, list], None]] = {}
+LESSON_OPTION_GETTERS: dict[str, Callable[[Lesson], list]] = {}
 
 
-def register_lesson_option(name: str, setter: Callable[[Lesson, list], None]) -> None:
+def register_lesson_option(
+    name: str, setter: Callable[[Lesson, list], None], getter: Callable[[Lesson], list]
+) -> None:
     LESSON_OPTIONS[name] = setter
+    LESSON_OPTION_GETTERS[name] = getter
 
 
 def _set_place_options(lesson: Lesson, places: list) -> None:
@@ -73,7 +78,9 @@ def _set_place_options(lesson: Lesson, places: list) -> None:
     lesson.place_options.set(places)
 
 
-register_lesson_option("places", _set_place_options)
+register_lesson_option(
+    "places", _set_place_options, lambda lesson: list(lesson.place_options.all())
+)
 
 
 def _split_settings(settings: dict) -> tuple[dict, dict]:
@@ -109,7 +116,28 @@ def configure_lesson(lesson: Lesson, **settings) -> Lesson:
     return lesson
 
 
+def lesson_settings(lesson: Lesson) -> dict:
+    """Everything `create_lesson` needs to make the same lesson again: its fields and
+    every option (a copy for another date, "zoals vorige les")."""
+    fields = {name: getattr(lesson, name) for name in LESSON_FIELDS}
+    options = {name: getter(lesson) for name, getter in LESSON_OPTION_GETTERS.items()}
+    return fields | options
+
+
+def copy_lesson(lesson: Lesson, *, date) -> Lesson:
+    """The same lesson (title, subject, openness, differentiation, options) on `date`,
+    not started. Sends nothing: nobody sees a lesson before it starts."""
+    return create_lesson(group=lesson.group, **(lesson_settings(lesson) | {"date": date}))
+
+
+@transaction.atomic
 def delete_lesson(lesson: Lesson) -> None:
+    """Only a lesson that never started: one that did holds the pupils' logbooks."""
+    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
+    if lesson.started_at is not None:
+        raise ValidationError(
+            _("This lesson has been given: it keeps the pupils' logbooks and cannot be deleted.")
+        )
     lesson.delete()
 
 

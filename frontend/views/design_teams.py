@@ -59,7 +59,12 @@ def intervention_form(request, intervention_id: int | None = None):
                 "end_date",
             )
         } | {"groups": intervention.groups.all(), "members": intervention.members.all()}
-    form = InterventionForm(request.POST or None, schools=schools, initial=initial)
+    form = InterventionForm(
+        request.POST or None,
+        schools=schools,
+        initial=initial,
+        current_members=list(intervention.members.all()) if intervention else (),
+    )
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,9 +48,12 @@ def _class_url(request, group: Group) -> str:
 def group(request, group_id: int):
     group = _managed_group(request, group_id)
     pupils = group.pupils.order_by("-active", "display_name")
-    lessons = [
-        (lesson, intended_regie(lesson)) for lesson in group.lessons.order_by("-date", "title")[:20]
-    ]
+    today = timezone.localdate()
+    lessons = group.lessons.order_by("date", "title")
+
+    def with_regie(rows):
+        return [(lesson, intended_regie(lesson)) for lesson in rows]
+
     return render(
         request,
         "teacher/group.html",
@@ -57,7 +61,13 @@ def group(request, group_id: int):
             "group": group,
             "pupils": pupils,
             "places": group.places.all(),
-            "lessons": lessons,
+            # The teacher's day first: today's lessons with Start, then what is coming;
+            # earlier lessons stay reachable below the pupils.
+            "today_lessons": with_regie(lessons.filter(date=today)),
+            "upcoming_lessons": with_regie(lessons.filter(date__gt=today)[:10]),
+            "earlier_lessons": with_regie(
+                group.lessons.filter(date__lt=today).order_by("-date", "title")[:20]
+            ),
             "class_url": _class_url(request, group),
             "may_manage_data": can(request.user, "manage_pupil_data", group),
         },

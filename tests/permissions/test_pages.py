@@ -88,6 +88,48 @@ PAGES = [
         },
     ),
     Page(
+        "frontend:lesson-new",
+        "get",
+        lambda w: f"/leerkracht/groep/{w.group.pk}/les/nieuw/?van={w.lesson.pk}",
+        MANAGERS,
+    ),
+    Page(
+        "frontend:lesson-new",
+        "post",
+        lambda w: f"/leerkracht/groep/{w.group.pk}/les/nieuw/",
+        MANAGERS,
+        ok=302,
+        data=lambda w: {
+            "title": "Tafels",
+            "subject": "rekenen",
+            "date": "2026-12-24",
+            "goal_openness": "choice",
+            "instruction_openness": "free",
+            "place_openness": "free",
+            "partner_openness": "fixed",
+            "order_openness": "fixed",
+            "differentiation": "individual",
+            "fixed_instruction": "",
+            "goal_options": [w.goal.pk],
+        },
+    ),
+    # The world's lesson has started: editing leads to its dashboard, deleting is
+    # refused with a message (a planned lesson's edit and delete: test_lesson_planning).
+    Page(
+        "frontend:lesson-edit",
+        "get",
+        lambda w: f"/leerkracht/les/{w.lesson.pk}/bewerken/",
+        MANAGERS,
+        ok=302,
+    ),
+    Page(
+        "frontend:lesson-delete",
+        "post",
+        lambda w: f"/leerkracht/les/{w.lesson.pk}/verwijderen/",
+        MANAGERS,
+        ok=302,
+    ),
+    Page(
         "frontend:teacher-planboard",
         "get",
         lambda w: f"/leerkracht/groep/{w.group.pk}/planbord/",

@@ -1,0 +1,155 @@
+"""Preparing lessons in the app: a new lesson, a copy for another date, editing and
+deleting one that has not started. The live lesson itself is logbook.lesson_page."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from classroom import actions
+from classroom.models import ASPECTS, Group, Lesson
+from classroom.permissions import get_permitted_or_404, get_readable_or_404, require_create
+
+from ..access import staff_required
+from ..forms import PRESETS, LessonForm
+
+
+def _lesson(request, lesson_id: int) -> Lesson:
+    return get_permitted_or_404(
+        request.user, "change", Lesson.objects.select_related("group"), pk=lesson_id
+    )
+
+
+def _previous_settings(group: Group, before: Lesson | None = None) -> dict | None:
+    """The openness, differentiation and options of the group's latest other lesson, for
+    the "zoals vorige les" preset; None when the group has no lesson yet."""
+    lessons = group.lessons.order_by("-date", "-created_at")
+    if before is not None and before.pk is not None:
+        lessons = lessons.exclude(pk=before.pk)
+    previous = lessons.first()
+    if previous is None:
+        return None
+    settings = actions.lesson_settings(previous)
+    fixed = settings["fixed_instruction"]
+    return {
+        "title": previous.title,
+        "openness": {aspect: settings[f"{aspect}_openness"] for aspect in ASPECTS},
+        "differentiation": settings["differentiation"],
+        "fixed_instruction": {True: "yes", False: "no", None: ""}[fixed],
+        "goal_options": [str(goal.pk) for goal in settings["goals"]],
+        "place_options": [str(place.pk) for place in settings["places"]],
+    }
+
+
+def _render_form(request, form: LessonForm, *, heading: str, copied_from=None):
+    lesson = form.lesson
+    return render(
+        request,
+        "teacher/lesson_form.html",
+        {
+            "form": form,
+            "group": lesson.group,
+            "lesson": lesson,
+            "heading": heading,
+            "copied_from": copied_from,
+            "presets": {"presets": PRESETS, "previous": _previous_settings(lesson.group, lesson)},
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _save(request, form: LessonForm, done: str):
+    if form.is_valid():
+        try:
+            lesson = form.save()
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, done % {"title": lesson.title, "date": date_format(lesson.date, "l j F")}
+            )
+            return redirect("frontend:group", group_id=lesson.group_id)
+    return None
+
+
+def _copied_lesson(request, group: Group) -> Lesson | None:
+    """The lesson named by `?van=`, one of this group's that the user may read."""
+    value = request.GET.get("van", "")
+    if not (value.isascii() and value.isdigit()):
+        return None
+    return get_readable_or_404(request.user, Lesson.objects.filter(group=group), pk=int(value))
+
+
+def _date_param(request):
+    """`?datum=YYYY-MM-DD` (a day picked on the group page), else today."""
+    try:
+        date = parse_date(request.GET.get("datum", ""))
+    except ValueError:  # well formed but impossible, e.g. 2026-02-30
+        date = None
+    return date or timezone.localdate()
+
+
+@staff_required
+def new_lesson(request, group_id: int):
+    """A new lesson for the group; `?van=<lesson>` starts from a copy of that lesson (for
+    another date), `?datum=` sets the date."""
+    group = get_readable_or_404(request.user, Group.objects.select_related("school"), pk=group_id)
+    require_create(request.user, Lesson, group)
+    source = _copied_lesson(request, group)
+    options = None
+    lesson = Lesson(group=group, date=_date_param(request), subject="rekenen")
+    if source is not None:
+        settings = actions.lesson_settings(source)
+        options = {"goals": settings.pop("goals"), "places": settings.pop("places")}
+        # The copy's date: as asked, else a week later, or today when that has passed.
+        if "datum" not in request.GET:
+            settings["date"] = max(source.date + timedelta(days=7), timezone.localdate())
+        else:
+            settings["date"] = lesson.date
+        lesson = Lesson(group=group, **settings)
+    if request.method == "POST":
+        form = LessonForm(request.POST, lesson=lesson)
+        response = _save(request, form, _("The lesson “%(title)s” is planned for %(date)s."))
+        if response is not None:
+            return response
+    else:
+        form = LessonForm(lesson=lesson, options=options)
+    heading = _("Copy of “%(title)s”") % {"title": source.title} if source else _("New lesson")
+    return _render_form(request, form, heading=heading, copied_from=source)
+
+
+@staff_required
+def edit_lesson(request, lesson_id: int):
+    """Everything about a lesson that has not started; once it runs, its dashboard's
+    settings panel is the place (title and date are then history)."""
+    lesson = _lesson(request, lesson_id)
+    if lesson.started_at is not None:
+        messages.info(request, _("This lesson has started: change its settings on the dashboard."))
+        return redirect("frontend:lesson", lesson_id=lesson.pk)
+    if request.method == "POST":
+        form = LessonForm(request.POST, lesson=lesson)
+        response = _save(request, form, _("The lesson “%(title)s” on %(date)s is saved."))
+        if response is not None:
+            return response
+    else:
+        form = LessonForm(lesson=lesson)
+    return _render_form(request, form, heading=_("Edit lesson"))
+
+
+@require_POST
+@staff_required
+def delete_lesson(request, lesson_id: int):
+    lesson = _lesson(request, lesson_id)
+    try:
+        actions.delete_lesson(lesson)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("frontend:lesson", lesson_id=lesson.pk)
+    messages.success(request, _("The lesson “%(title)s” is deleted.") % {"title": lesson.title})
+    return redirect("frontend:group", group_id=lesson.group_id)
