@@ -7,6 +7,7 @@ the installation's superuser sees everything. Saving goes through actions.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,22 @@ from . import actions, images, permissions
 from .models import Group, Lesson, Membership, Place, Pupil, School, UsageEvent
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class ScopedFilters:
+    """List filters over a relation offer only what the user's own rows point at (a
+    school admin's "group" filter lists her school's groups, never another school's)."""
+
+    def get_list_filter(self, request):
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str):
+                field = get_fields_from_path(self.model, entry)[-1]
+                if field.is_relation:
+                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+            filters.append(entry)
+        return filters
+
+
+class ScopedAdmin(ScopedFilters, admin.ModelAdmin):
     """Rows and rights come from classroom.permissions, not from Django's model perms.
 
     Subclasses define `create(request, parent, data)` and `update(request, obj, data)`,
@@ -91,7 +107,7 @@ class SchoolAdmin(ScopedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ScopedFilters, admin.ModelAdmin):
     list_display = ["user", "school", "role"]
     list_filter = ["role", "school"]
 

@@ -127,3 +127,32 @@ def test_a_given_lesson_cannot_be_deleted_in_the_admin_or_the_api(world, admin_c
     response = admin_client.post(f"/admin/classroom/lesson/{planned.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Lesson.objects.filter(pk=planned.pk).exists()
+
+
+@pytest.mark.parametrize("persona", ["teacher", "school_admin"])
+def test_every_list_and_its_filters_offer_only_the_own_school(world, client, persona):
+    from django.contrib import admin
+
+    from classroom import actions
+
+    # Another school's names in every kind of row a filter could list.
+    actions.create_place(group=world.foreign_group, name="Anker-hoek", icon="quiet")
+    actions.create_lesson(group=world.foreign_group, title="Anker-les")
+    user = world.user(persona)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client.force_login(user)
+    foreign = ["Groep 6b", "CBS Het Anker", "juf.petra", "Lotte", "Anker-hoek", "Anker-les"]
+    opened = 0
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.list_filter:
+            continue
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        response = client.get(url)
+        if response.status_code != 200:
+            continue  # not hers to open at all
+        opened += 1
+        page = response.content.decode()
+        leaked = [name for name in foreign if name in page]
+        assert not leaked, f"{url} shows {leaked}"
+    assert opened >= 6

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from classroom import actions
-from classroom.models import ASPECTS, Group, Lesson
+from classroom.models import ASPECTS, Group, Lesson, Subject
 from classroom.permissions import get_permitted_or_404, get_readable_or_404, require_create
 
 from ..access import staff_required
@@ -103,7 +103,7 @@ def new_lesson(request, group_id: int):
     require_create(request.user, Lesson, group)
     source = _copied_lesson(request, group)
     options = None
-    lesson = Lesson(group=group, date=_date_param(request), subject="rekenen")
+    lesson = Lesson(group=group, date=_date_param(request), subject=Subject.MATH)
     if source is not None:
         settings = actions.lesson_settings(source)
         options = {"goals": settings.pop("goals"), "places": settings.pop("places")}
