@@ -47,8 +47,22 @@ def _previous_settings(group: Group, before: Lesson | None = None) -> dict | Non
     }
 
 
-def _render_form(request, form: LessonForm, *, heading: str, copied_from=None):
-    lesson = form.lesson
+def _form_page(request, lesson: Lesson, *, heading: str, done: str, options=None):
+    """The lesson form: shown (a copy's options filled in), or saved and back to the
+    group's day; a bad form comes back with its errors and everything typed."""
+    if request.method == "POST":
+        form = LessonForm(request.POST, lesson=lesson)
+        if form.is_valid():
+            try:
+                saved = form.save()
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                date = date_format(saved.date, "l j F")
+                messages.success(request, done % {"title": saved.title, "date": date})
+                return redirect("frontend:group", group_id=saved.group_id)
+    else:
+        form = LessonForm(lesson=lesson, options=options)
     return render(
         request,
         "teacher/lesson_form.html",
@@ -57,25 +71,10 @@ def _render_form(request, form: LessonForm, *, heading: str, copied_from=None):
             "group": lesson.group,
             "lesson": lesson,
             "heading": heading,
-            "copied_from": copied_from,
             "presets": {"presets": PRESETS, "previous": _previous_settings(lesson.group, lesson)},
         },
         status=400 if form.is_bound and form.errors else 200,
     )
-
-
-def _save(request, form: LessonForm, done: str):
-    if form.is_valid():
-        try:
-            lesson = form.save()
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, done % {"title": lesson.title, "date": date_format(lesson.date, "l j F")}
-            )
-            return redirect("frontend:group", group_id=lesson.group_id)
-    return None
 
 
 def _copied_lesson(request, group: Group) -> Lesson | None:
@@ -107,21 +106,20 @@ def new_lesson(request, group_id: int):
     if source is not None:
         settings = actions.lesson_settings(source)
         options = {"goals": settings.pop("goals"), "places": settings.pop("places")}
-        # The copy's date: as asked, else a week later, or today when that has passed.
+        # The copy's date: as asked, else a week later (or today when that has passed).
         if "datum" not in request.GET:
             settings["date"] = max(source.date + timedelta(days=7), timezone.localdate())
         else:
             settings["date"] = lesson.date
         lesson = Lesson(group=group, **settings)
-    if request.method == "POST":
-        form = LessonForm(request.POST, lesson=lesson)
-        response = _save(request, form, _("The lesson “%(title)s” is planned for %(date)s."))
-        if response is not None:
-            return response
-    else:
-        form = LessonForm(lesson=lesson, options=options)
     heading = _("Copy of “%(title)s”") % {"title": source.title} if source else _("New lesson")
-    return _render_form(request, form, heading=heading, copied_from=source)
+    return _form_page(
+        request,
+        lesson,
+        heading=heading,
+        done=_("The lesson “%(title)s” is planned for %(date)s."),
+        options=options,
+    )
 
 
 @staff_required
@@ -132,14 +130,12 @@ def edit_lesson(request, lesson_id: int):
     if lesson.started_at is not None:
         messages.info(request, _("This lesson has started: change its settings on the dashboard."))
         return redirect("frontend:lesson", lesson_id=lesson.pk)
-    if request.method == "POST":
-        form = LessonForm(request.POST, lesson=lesson)
-        response = _save(request, form, _("The lesson “%(title)s” on %(date)s is saved."))
-        if response is not None:
-            return response
-    else:
-        form = LessonForm(lesson=lesson)
-    return _render_form(request, form, heading=_("Edit lesson"))
+    return _form_page(
+        request,
+        lesson,
+        heading=_("Edit lesson"),
+        done=_("The lesson “%(title)s” on %(date)s is saved."),
+    )
 
 
 @require_POST

@@ -8,6 +8,21 @@ from tests.conftest import PERSONAS
 from tests.images import jpeg_bytes
 from tests.permissions.matrix import MANAGERS, PUPILS, STAFF, Page, teacher_page_status
 
+
+def lesson_settings(w) -> dict:
+    """The lesson settings form, filled in (the dashboard's panel and the lesson form)."""
+    return {
+        "goal_openness": "choice",
+        "instruction_openness": "free",
+        "place_openness": "free",
+        "partner_openness": "fixed",
+        "order_openness": "fixed",
+        "differentiation": "individual",
+        "fixed_instruction": "",
+        "goal_options": [w.goal.pk],
+    }
+
+
 PAGES = [
     Page("frontend:teacher-home", "get", lambda w: "/leerkracht/", STAFF),
     Page("frontend:group", "get", lambda w: f"/leerkracht/groep/{w.group.pk}/", MANAGERS),
@@ -76,16 +91,7 @@ PAGES = [
         lambda w: f"/leerkracht/les/{w.lesson.pk}/instellingen/",
         MANAGERS,
         ok=302,
-        data=lambda w: {
-            "goal_openness": "choice",
-            "instruction_openness": "free",
-            "place_openness": "free",
-            "partner_openness": "fixed",
-            "order_openness": "fixed",
-            "differentiation": "individual",
-            "fixed_instruction": "",
-            "goal_options": [w.goal.pk],
-        },
+        data=lesson_settings,
     ),
     Page(
         "frontend:lesson-new",
@@ -99,19 +105,9 @@ PAGES = [
         lambda w: f"/leerkracht/groep/{w.group.pk}/les/nieuw/",
         MANAGERS,
         ok=302,
-        data=lambda w: {
-            "title": "Tafels",
-            "subject": "rekenen",
-            "date": "2026-12-24",
-            "goal_openness": "choice",
-            "instruction_openness": "free",
-            "place_openness": "free",
-            "partner_openness": "fixed",
-            "order_openness": "fixed",
-            "differentiation": "individual",
-            "fixed_instruction": "",
-            "goal_options": [w.goal.pk],
-        },
+        data=lambda w: (
+            lesson_settings(w) | {"title": "Tafels", "subject": "rekenen", "date": "2026-12-24"}
+        ),
     ),
     # The world's lesson has started: editing leads to its dashboard, deleting is
     # refused with a message (a planned lesson's edit and delete: test_lesson_planning).
