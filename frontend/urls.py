@@ -5,6 +5,7 @@ from .views import (
     app,
     auth,
     design_teams,
+    goal_editing,
     goals,
     lessons,
     logbook,
@@ -93,6 +94,20 @@ urlpatterns = [
     path("leerkracht/leerling/<int:pupil_id>/rekengesprek/", photos.add_note, name="add-note"),
     path("leerkracht/groep/<int:group_id>/doelen/", goals.group_blocks, name="group-blocks"),
     path("leerkracht/blok/<int:block_id>/", goals.block_overview_page, name="block-overview"),
+    path("leerkracht/groep/<int:group_id>/blok/nieuw/", goal_editing.new_block, name="block-new"),
+    path(
+        "leerkracht/groep/<int:group_id>/blok/hergebruik/",
+        goal_editing.reuse_block,
+        name="block-reuse",
+    ),
+    path(
+        "leerkracht/groep/<int:group_id>/doelen/importeren/",
+        goal_editing.import_goals,
+        name="goals-import",
+    ),
+    path("leerkracht/blok/<int:block_id>/doelen/", goal_editing.block_goals, name="block-goals"),
+    path("leerkracht/blok/<int:block_id>/doel/nieuw/", goal_editing.new_goal, name="goal-new"),
+    path("leerkracht/doel/<int:goal_id>/bewerken/", goal_editing.edit_goal, name="goal-edit"),
     path(
         "leerkracht/leerling/<int:pupil_id>/doelenboekje/",
         goals.pupil_booklet_for_teacher,

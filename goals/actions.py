@@ -110,6 +110,90 @@ def create_goal(
     return goal
 
 
+@transaction.atomic
+def update_goal(
+    goal: Goal,
+    *,
+    strand: Strand,
+    code: str,
+    statement: str,
+    levels: list[str],
+    description: str = "",
+    pictogram: str = "",
+) -> Goal:
+    """Change a goal's words, picture and rubric. A level that pupils or the teacher
+    have already marked cannot be taken away (their booklet would lose that mark)."""
+    code, statement = code.strip(), statement.strip()
+    if not code:
+        raise ValidationError(_("A goal needs a code."))
+    if not statement:
+        raise ValidationError(_("A goal needs an 'ik kan ...' statement."))
+    if pictogram and pictogram not in PICTOGRAMS:
+        raise ValidationError(_("Unknown pictogram: %(name)s") % {"name": pictogram})
+    if strand.school_id != goal.block.group.school_id:
+        raise ValidationError(_("This strand belongs to another school."))
+    check_levels(levels)
+    if goal.block.goals.filter(code__iexact=code).exclude(pk=goal.pk).exists():
+        raise ValidationError(
+            _("Block %(block)s already has a goal with code %(code)s.")
+            % {"block": goal.block.name, "code": code}
+        )
+    marked = max(
+        [m.level for m in goal.self_assessments.all()]
+        + [m.level for m in goal.teacher_assessments.all()],
+        default=0,
+    )
+    if marked > len(levels):
+        raise ValidationError(
+            _("Level %(level)s has already been marked; a goal with marks keeps it.")
+            % {"level": marked}
+        )
+    goal.strand, goal.code, goal.statement = strand, code, statement
+    goal.description, goal.pictogram = description.strip(), pictogram
+    goal.save()
+    existing = {level.position: level for level in goal.levels.all()}
+    for position, descriptor in enumerate(levels, start=1):
+        level = existing.pop(position, None)
+        if level is None:
+            RubricLevel.objects.create(
+                goal=goal,
+                position=position,
+                descriptor=descriptor.strip(),
+                icon=LEVEL_ICONS[position - 1],
+            )
+        elif level.descriptor != descriptor.strip():
+            level.descriptor = descriptor.strip()
+            level.save(update_fields=["descriptor"])
+    RubricLevel.objects.filter(pk__in=[level.pk for level in existing.values()]).delete()
+    return goal
+
+
+@transaction.atomic
+def copy_block(source: Block, *, group: Group, name: str, start_date, end_date) -> Block:
+    """A block of this school (an earlier year's, another group's) again for `group`:
+    the same goals, strands, pictures and rubrics; no marks, lessons or activities."""
+    if source.group.school_id != group.school_id:
+        raise ValidationError(_("This block belongs to another school."))
+    block = create_block(group=group, name=name, start_date=start_date, end_date=end_date)
+    for goal in source.goals.prefetch_related("levels"):
+        copy = Goal.objects.create(
+            block=block,
+            strand_id=goal.strand_id,
+            code=goal.code,
+            statement=goal.statement,
+            description=goal.description,
+            pictogram=goal.pictogram,
+            position=goal.position,
+        )
+        RubricLevel.objects.bulk_create(
+            RubricLevel(
+                goal=copy, position=level.position, descriptor=level.descriptor, icon=level.icon
+            )
+            for level in goal.levels.all()
+        )
+    return block
+
+
 def _check_mark(pupil: Pupil, goal: Goal, level: int) -> None:
     if goal.block.group_id != pupil.group_id:
         raise ValidationError(_("This goal is not in this pupil's booklet."))

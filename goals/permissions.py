@@ -8,7 +8,15 @@ the pupil (their own) or by the group's teachers (teacher assessments).
 from django.db.models import Q
 
 from classroom.models import Pupil
-from classroom.permissions import MAY_CREATE, STAFF, Actor, GroupScopedRules, register
+from classroom.permissions import (
+    MAY_CREATE,
+    STAFF,
+    Actor,
+    GroupScopedRules,
+    actor_for,
+    checked_by,
+    register,
+)
 
 from .models import Block, Goal, GoalStar, RubricLevel, SelfAssessment, Strand, TeacherAssessment
 
@@ -27,6 +35,22 @@ class StrandRules:
 
     def can_create(self, actor: Actor, parent) -> bool:
         return actor.is_superuser or parent.pk in actor.admin_school_ids
+
+
+class BlockRules(GroupScopedRules):
+    """A block's goals (words, pictures, rubrics: no pupil data) may be reused by any
+    teacher of the school, for a group of their own (`goals.actions.copy_block`)."""
+
+    def reuse_q(self, actor: Actor) -> Q:
+        return Q() if actor.is_superuser else Q(group__school_id__in=actor.staff_school_ids)
+
+    def can_reuse(self, actor: Actor, obj: Block) -> bool:
+        return actor.is_superuser or obj.group.school_id in actor.staff_school_ids
+
+
+def reusable_blocks(user):
+    """The blocks `user` may copy: every block of their schools."""
+    return Block.objects.filter(BLOCK_RULES.reuse_q(actor_for(user)))
 
 
 class PupilMarkRules(GroupScopedRules):
@@ -49,7 +73,8 @@ class TeacherMarkRules(GroupScopedRules):
 
 
 register(Strand, StrandRules())
-register(Block, GroupScopedRules(group_path="group_id", pupils_read="group"))
+BLOCK_RULES = BlockRules(group_path="group_id", pupils_read="group")
+register(Block, BLOCK_RULES, reuse=STAFF & checked_by("can_reuse"))
 register(Goal, GroupScopedRules(group_path="block__group_id", pupils_read="group"))
 register(RubricLevel, GroupScopedRules(group_path="goal__block__group_id", pupils_read="group"))
 register(SelfAssessment, PupilMarkRules(group_path="pupil__group_id", pupils_read="own"))

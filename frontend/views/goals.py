@@ -24,6 +24,7 @@ from goals.models import Block, Goal, TeacherAssessment
 from logbook.timeline import attach_photos
 
 from ..access import pupil_required, staff_required
+from .goal_editing import blocks_page
 from .photos import notes_for
 
 
@@ -53,16 +54,8 @@ def pupil_booklet_page(request, block_id: int | None = None):
 
 @staff_required
 def group_blocks(request, group_id: int):
-    group = get_changeable_or_404(request.user, Group, pk=group_id)
-    return render(
-        request,
-        "teacher/blocks.html",
-        {
-            "group": group,
-            "blocks": _blocks(request.user, group.pk),
-            "current": current_block(group),
-        },
-    )
+    group = get_changeable_or_404(request.user, Group.objects.select_related("school"), pk=group_id)
+    return blocks_page(request, group)
 
 
 @staff_required

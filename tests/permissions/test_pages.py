@@ -23,6 +23,19 @@ def lesson_settings(w) -> dict:
     }
 
 
+GOAL = {
+    "statement": "Ik kan breuken vergelijken.",
+    "strand": "Verhoudingen",
+    "level_1": "Begonnen",
+    "level_2": "Met hulp",
+    "level_3": "Alleen",
+    "level_4": "Uitleggen",
+}
+GOALS_CSV = (
+    b"leerlijn;blok;code;doel;beschrijving;niveau_1;niveau_2;niveau_3\n"
+    b"Getallen;Rekenen blok 3;G6-3.7;Ik kan delen.;;a;b;c\n"
+)
+
 PAGES = [
     Page("frontend:teacher-home", "get", lambda w: "/leerkracht/", STAFF),
     Page("frontend:group", "get", lambda w: f"/leerkracht/groep/{w.group.pk}/", MANAGERS),
@@ -124,6 +137,70 @@ PAGES = [
         lambda w: f"/leerkracht/les/{w.lesson.pk}/verwijderen/",
         MANAGERS,
         ok=302,
+    ),
+    Page(
+        "frontend:block-new",
+        "post",
+        lambda w: f"/leerkracht/groep/{w.group.pk}/blok/nieuw/",
+        MANAGERS,
+        ok=302,
+        data=lambda w: {"name": "Blok 4", "start_date": "2026-12-01", "end_date": "2027-01-31"},
+    ),
+    Page(
+        "frontend:block-reuse",
+        "post",
+        lambda w: f"/leerkracht/groep/{w.group.pk}/blok/hergebruik/",
+        MANAGERS,
+        ok=302,
+        data=lambda w: {
+            "source": w.other_goal.block_id,
+            "name": "",
+            "start_date": "2026-12-01",
+            "end_date": "2027-01-31",
+        },
+    ),
+    Page(
+        "frontend:goals-import",
+        "post",
+        lambda w: f"/leerkracht/groep/{w.group.pk}/doelen/importeren/",
+        MANAGERS,
+        data=lambda w: {"file": SimpleUploadedFile("doelen.csv", GOALS_CSV, "text/csv")},
+    ),
+    Page(
+        "frontend:block-goals",
+        "get",
+        lambda w: f"/leerkracht/blok/{w.block.pk}/doelen/",
+        MANAGERS,
+    ),
+    Page(
+        "frontend:block-goals",
+        "post",
+        lambda w: f"/leerkracht/blok/{w.block.pk}/doelen/",
+        MANAGERS,
+        ok=302,
+        data=lambda w: {"name": "Blok 3b", "start_date": "2026-12-01", "end_date": "2027-01-31"},
+    ),
+    Page(
+        "frontend:goal-new", "get", lambda w: f"/leerkracht/blok/{w.block.pk}/doel/nieuw/", MANAGERS
+    ),
+    Page(
+        "frontend:goal-new",
+        "post",
+        lambda w: f"/leerkracht/blok/{w.block.pk}/doel/nieuw/",
+        MANAGERS,
+        ok=302,
+        data=lambda w: GOAL | {"code": "G6-9"},
+    ),
+    Page(
+        "frontend:goal-edit", "get", lambda w: f"/leerkracht/doel/{w.goal.pk}/bewerken/", MANAGERS
+    ),
+    Page(
+        "frontend:goal-edit",
+        "post",
+        lambda w: f"/leerkracht/doel/{w.goal.pk}/bewerken/",
+        MANAGERS,
+        ok=302,
+        data=lambda w: GOAL | {"code": w.goal.code},
     ),
     Page(
         "frontend:teacher-planboard",
