@@ -159,6 +159,25 @@ def reuse_board(source: Board, target: Board) -> Board:
     return _changed(target)
 
 
+def copy_days(group: Group, days: list[tuple[date, date]]) -> tuple[list[date], list[date]]:
+    """Compose each target day like its source day (Monday's board on Tuesday, a week on
+    the next): the days copied, and the target days skipped because they already have
+    activities (nothing of theirs is changed). A source day without activities is left out."""
+    copied, skipped = [], []
+    with transaction.atomic():
+        for source_day, target_day in days:
+            source = Board.objects.filter(group=group, date=source_day, part=DayPart.DAY).first()
+            if source is None or not source.slots.exists():
+                continue
+            target = board_for(group, target_day)
+            if target.slots.exists():
+                skipped.append(target_day)
+                continue
+            reuse_board(source, target)
+            copied.append(target_day)
+    return copied, skipped
+
+
 # --- Plans --------------------------------------------------------------------------
 
 

@@ -21,7 +21,12 @@ class PlanRules(GroupScopedRules):
 
 
 register(Activity, GroupScopedRules(group_path="group_id", pupils_read="group"))
-register(Board, GroupScopedRules(group_path="group_id", pupils_read="group"))
+# A teacher plans for a child who has not chosen (`plan(decided_by="teacher")`).
+register(
+    Board,
+    GroupScopedRules(group_path="group_id", pupils_read="group"),
+    plan_for_child=STAFF & MAY_CHANGE,
+)
 register(Slot, GroupScopedRules(group_path="board__group_id", pupils_read="group"))
 register(
     Plan,

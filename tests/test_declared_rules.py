@@ -11,7 +11,7 @@ from django.http import Http404
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from classroom import permissions
-from classroom.models import Group, Lesson, Pupil, School
+from classroom.models import Group, Lesson, Place, Pupil, School
 from goals.models import Block, Goal, TeacherAssessment
 from logbook.models import ConversationNote, LogbookEntry, Photo
 from planboard.models import Activity, Board, Plan, PlanPhoto
@@ -154,7 +154,15 @@ PAGE_OPERATIONS = {
     "frontend:lesson-edit": [(Lesson, "change")],
     "frontend:lesson-delete": [(Lesson, "change")],
     "frontend:teacher-planboard": [(Group, "change")],
-    "frontend:teacher-planboard-change": [(Group, "change"), (Plan, "move_child")],
+    "frontend:teacher-planboard-change": [
+        (Group, "change"),
+        (Plan, "move_child"),
+        (Board, "plan_for_child"),
+    ],
+    "frontend:places": [(Place, "create")],
+    "frontend:place-edit": [(Place, "change")],
+    "frontend:activity-new": [(Activity, "create")],
+    "frontend:activity-edit": [(Activity, "change")],
     "frontend:digibord": [(Board, "change")],
     "frontend:pupil-planboard-week": [(Pupil, "change")],
     "frontend:research-home": [(Study, "read"), (Study, "create"), (Intervention, "create")],

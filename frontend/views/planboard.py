@@ -7,11 +7,13 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -93,10 +95,28 @@ def corner_photo_change(request, activity_id: int):
     return redirect(back + (f"?datum={request.POST['datum']}" if request.POST.get("datum") else ""))
 
 
+def _parse_day(value: str | None) -> date | None:
+    try:
+        return parse_date(value) if value else None
+    except ValueError:  # well formed but impossible, e.g. 2026-02-30
+        return None
+
+
 def _day(request) -> date:
-    value = request.GET.get("datum") or request.POST.get("datum")
-    day = parse_date(value) if value else None
-    return day or timezone.localdate()
+    return _parse_day(request.GET.get("datum") or request.POST.get("datum")) or timezone.localdate()
+
+
+def _week(group: Group, day: date) -> list[dict]:
+    """Monday to Friday of `day`'s week, with how many activities each day's board has."""
+    monday = day - timedelta(days=day.weekday())
+    days = [monday + timedelta(days=i) for i in range(5)]
+    counts = {
+        board.date: board.count
+        for board in Board.objects.filter(group=group, date__in=days, part="day").annotate(
+            count=Count("slots")
+        )
+    }
+    return [{"date": d, "count": counts.get(d, 0), "current": d == day} for d in days]
 
 
 def _managed_group(request, group_id: int) -> Group:
@@ -150,6 +170,11 @@ def teacher_board(request, group_id: int):
             "not_chosen": [p for p in pupils if p.pk not in plans],
             "finished": [p for p in pupils if plans.get(p.pk) and all(x.done for x in plans[p.pk])],
             "previous": previous,
+            "week": _week(group, day),
+            "yesterday": day - timedelta(days=1),
+            "tomorrow": day + timedelta(days=1),
+            "next_school_day": day + timedelta(days=3 if day.weekday() == 4 else 1),
+            "free_slots": [slot for slot in slots if not slot.is_full or slot.compulsory],
         },
     )
 
@@ -162,8 +187,10 @@ def teacher_board_change(request, group_id: int):
     day = _day(request)
     back = reverse("frontend:teacher-planboard", args=[group.pk]) + f"?datum={day:%Y-%m-%d}"
     command = request.POST.get("command")
-    if command not in ("slot", "reuse", "move"):
+    if command not in ("slot", "reuse", "move", "plan", "copy_day", "copy_week"):
         raise Http404
+    if command in ("copy_day", "copy_week"):
+        return _copy(request, group, day, command, back)
     # The day's board is made only for a command that composes it, and in the same
     # transaction: a refused change leaves no empty board behind.
     try:
@@ -176,7 +203,7 @@ def teacher_board_change(request, group_id: int):
 
 def _change_board(request, group, day, command: str) -> None:
     switching_off = command == "slot" and request.POST.get("on") != "1"
-    if command == "move" or switching_off:
+    if command in ("move", "plan") or switching_off:
         # A day without a board has nothing to switch off (done) or to move (not found).
         board = Board.objects.filter(group=group, date=day, part="day").first()
         if board is None:
@@ -206,6 +233,60 @@ def _change_board(request, group, day, command: str) -> None:
             _("%(name)s now goes to %(activity)s.")
             % {"name": plan.pupil.display_name, "activity": slot.activity.name},
         )
+    elif command == "plan":
+        # For a child who has not chosen: the teacher decides (counted as hers).
+        require(request.user, "plan_for_child", board)
+        pupil = get_readable_or_404(
+            request.user, Pupil, pk=_int(request.POST.get("pupil")), group=group, active=True
+        )
+        slot = get_readable_or_404(
+            request.user, Slot, pk=_int(request.POST.get("slot")), board=board
+        )
+        actions.plan(pupil=pupil, slot=slot, acting_user=request.user, decided_by=actions.TEACHER)
+        messages.success(
+            request,
+            _("%(name)s now goes to %(activity)s.")
+            % {"name": pupil.display_name, "activity": slot.activity.name},
+        )
+
+
+def _int(value) -> int:
+    if not (isinstance(value, str) and value.isascii() and value.isdigit()):
+        raise Http404
+    return int(value)
+
+
+def _copy(request, group: Group, day: date, command: str, back: str):
+    """This day's activities to another day, or this week's (Monday to Friday) to the
+    next; days that already have activities keep them and are named."""
+    if command == "copy_day":
+        target = _parse_day(request.POST.get("naar"))
+        if target is None or target == day:
+            messages.error(request, _("Choose another day to copy to."))
+            return redirect(back)
+        pairs = [(day, target)]
+    else:
+        monday = day - timedelta(days=day.weekday())
+        pairs = [(monday + timedelta(days=i), monday + timedelta(days=i + 7)) for i in range(5)]
+    copied, skipped = actions.copy_days(group, pairs)
+    if copied:
+        messages.success(
+            request,
+            _("Copied to %(days)s.") % {"days": ", ".join(date_format(d, "l j F") for d in copied)},
+        )
+    if skipped:
+        messages.warning(
+            request,
+            _("%(days)s already had activities and stayed as they were.")
+            % {"days": ", ".join(date_format(d, "l j F") for d in skipped)},
+        )
+    if not copied and not skipped:
+        messages.error(request, _("There is nothing on the planning board to copy yet."))
+    if command == "copy_day" and copied:
+        return redirect(
+            reverse("frontend:teacher-planboard", args=[group.pk]) + f"?datum={copied[0]:%Y-%m-%d}"
+        )
+    return redirect(back)
 
 
 @staff_required
