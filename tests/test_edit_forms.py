@@ -145,3 +145,70 @@ def test_consent_saved_unchanged_keeps_every_pupils_consent(world, client):
     assert response.status_code == 302
     after = sorted(Consent.objects.filter(study=world.study).values_list("pupil", "status"))
     assert after == before
+
+
+def levels_of(goal):
+    return list(goal.levels.values_list("position", "descriptor", "icon"))
+
+
+def test_a_block_saved_unchanged_keeps_its_name_and_dates(world, client):
+    client.force_login(world.teacher)
+    before = snapshot(world.block)
+    data, response = save_unchanged(
+        client, f"/leerkracht/blok/{world.block.pk}/doelen/", "block-edit-form"
+    )
+    assert data["start_date"] == [world.block.start_date.isoformat()]
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert snapshot(world.block) == before
+
+
+def test_a_goal_saved_unchanged_keeps_its_words_picture_and_rubric(world, client):
+    from goals import actions as goal_actions
+
+    goal_actions.update_goal(
+        world.goal,
+        strand=world.goal.strand,
+        code=world.goal.code,
+        statement=world.goal.statement,
+        description="Met breukenstokken.\nEn op de getallenlijn.",
+        pictogram="star",
+        levels=[d for _p, d, _i in levels_of(world.goal)],
+    )
+    client.force_login(world.teacher)
+    before = snapshot(world.goal), levels_of(world.goal)
+    data, response = save_unchanged(
+        client, f"/leerkracht/doel/{world.goal.pk}/bewerken/", "goal-form"
+    )
+    assert data["pictogram"] == ["star"] and data["strand"] == ["Verhoudingen"]
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert (snapshot(world.goal), levels_of(world.goal)) == before
+
+
+def test_a_place_saved_unchanged_keeps_its_picture_and_capacity(world, client):
+    client.force_login(world.teacher)
+    before = snapshot(world.place)
+    _, response = save_unchanged(
+        client, f"/leerkracht/werkplek/{world.place.pk}/bewerken/", "place-form"
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert snapshot(world.place) == before
+
+
+def test_an_activity_saved_unchanged_keeps_its_goals_and_photo(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from planboard import actions as planboard_actions
+    from tests.images import jpeg_bytes
+
+    planboard_actions.update_activity(world.activity, goals=[world.goal])
+    planboard_actions.set_activity_photo(
+        world.activity, SimpleUploadedFile("hoek.jpg", jpeg_bytes(), "image/jpeg")
+    )
+    client.force_login(world.teacher)
+    before = snapshot(world.activity, "goals")
+    data, response = save_unchanged(
+        client, f"/leerkracht/activiteit/{world.activity.pk}/bewerken/", "activity-form"
+    )
+    assert data["goals"] == [str(world.goal.pk)] and data["active"] == ["on"]
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert snapshot(world.activity, "goals") == before
