@@ -5,15 +5,56 @@ school admin (a staff member with `is_staff`) sees and changes only their own sc
 the installation's superuser sees everything. Saving goes through actions.
 """
 
+import copy
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from . import actions, images, permissions
 from .models import Group, Lesson, Membership, Place, Pupil, School, UsageEvent
+
+User = get_user_model()
+
+
+def staff_of(schools):
+    """The staff (teachers and school admins) of these schools: who may teach a group."""
+    return User.objects.filter(memberships__school__in=schools).distinct().order_by("username")
+
+
+class RefusalsOnTheForm:
+    """An action's refusal (a ValidationError, e.g. a place option of another group) is
+    the form's error, never a 500. The admin saves in one transaction: the refused attempt
+    is rolled back whole, and the same POST is shown again with the refusal on top."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            if request.method != "POST" or hasattr(request, "_leerregie_refusal"):
+                raise
+            request._leerregie_refusal = refusal
+        for upload in request.FILES.values():
+            upload.seek(0)  # read by the refused attempt
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        refusal = getattr(request, "_leerregie_refusal", None)
+        if refusal is None:
+            return form
+
+        class Refused(form):
+            def clean(self):
+                cleaned = super().clean()
+                self.add_error(None, refusal.messages)
+                return cleaned
+
+        return Refused
 
 
 class ScopedFilters:
@@ -31,20 +72,46 @@ class ScopedFilters:
         return filters
 
 
-class ScopedAdmin(ScopedFilters, admin.ModelAdmin):
+class ScopedAdmin(RefusalsOnTheForm, ScopedFilters, admin.ModelAdmin):
     """Rows and rights come from classroom.permissions, not from Django's model perms.
 
     Subclasses define `create(request, parent, data)` and `update(request, obj, data)`,
-    which call the model's actions.
+    which call the model's actions. Every choice a form offers is a row the user may
+    read; on an object of a group, the options (places, goals) are that group's own.
     """
 
     parent_field = "group"
+    # An object stays in the group (school) it was made in; PupilAdmin moves pupils.
+    moves_to_another_parent = False
 
     def get_queryset(self, request):
         return permissions.readable(request.user, super().get_queryset(request))
 
     def has_module_permission(self, request):
         return permissions.is_staff_member(request.user) and request.user.is_staff
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and self.parent_field and not self.moves_to_another_parent:
+            fields.append(self.parent_field)
+        return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        group_id = getattr(obj, "group_id", None)
+        for name, field in list(form.base_fields.items()):
+            queryset = getattr(field, "queryset", None)
+            rules = permissions.RULES.get(getattr(queryset, "model", None))
+            if rules is None:
+                continue
+            # A copy: a field declared on the form class is shared by every request.
+            field = form.base_fields[name] = copy.deepcopy(field)
+            queryset = permissions.readable(request.user, queryset)
+            path = getattr(rules, "group_path", None)
+            if group_id is not None and path and name != self.parent_field:
+                queryset = queryset.filter(**{path: group_id})
+            field.queryset = queryset
+        return form
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
@@ -107,7 +174,10 @@ class SchoolAdmin(ScopedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedFilters, admin.ModelAdmin):
+class MembershipAdmin(RefusalsOnTheForm, ScopedFilters, admin.ModelAdmin):
+    """A school admin gives the school's staff their role, and staff of another school
+    of theirs a place here; new accounts are the installation's superuser's to make."""
+
     list_display = ["user", "school", "role"]
     list_filter = ["role", "school"]
 
@@ -129,14 +199,24 @@ class MembershipAdmin(ScopedFilters, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return bool(self._admin(request))
 
+    def get_readonly_fields(self, request, obj=None):
+        # A membership is one person at one school; another is added, not moved here.
+        return ["user", "school"] if obj else []
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        schools = permissions.creatable_in(request.user, Membership, School.objects.all())
         if db_field.name == "school":
-            kwargs["queryset"] = permissions.creatable_in(
-                request.user, Membership, School.objects.all()
+            kwargs["queryset"] = schools
+        elif db_field.name == "user":
+            kwargs["queryset"] = (
+                User.objects.filter(pupil__isnull=True).order_by("username")
+                if permissions.is_superuser(request.user)
+                else staff_of(schools)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
+        permissions.require_create(request.user, Membership, obj.school)
         membership = actions.set_membership(school=obj.school, user=obj.user, role=obj.role)
         obj.pk = membership.pk
 
@@ -180,6 +260,20 @@ class GroupAdmin(ScopedAdmin):
 
     parent_field = "school"
     inlines = [PlaceInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "teachers":
+            # Staff of the user's schools, never every account of the installation.
+            kwargs["queryset"] = staff_of(permissions.readable(request.user, School.objects.all()))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "teachers" in form.base_fields:
+            # Who may teach this group: its own school's staff (actions.assign_teacher).
+            teachers = form.base_fields["teachers"] = copy.deepcopy(form.base_fields["teachers"])
+            teachers.queryset = teachers.queryset.filter(memberships__school=obj.school_id)
+        return form
 
     actions = ["new_class_code"]
 
@@ -233,6 +327,7 @@ class PupilAdmin(ScopedAdmin):
     search_fields = ["display_name"]
     readonly_fields = ["picture_code", "locked_until"]
     actions = ["new_picture_codes", "unlock"]
+    moves_to_another_parent = True  # to another group the user manages
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The admin saves inside one transaction: decode a new portrait before it, so
@@ -313,6 +408,7 @@ class LessonAdmin(ScopedAdmin):
     list_display = ["title", "group", "date", "subject", "differentiation"]
     list_filter = ["group", "subject"]
     date_hierarchy = "date"
+    filter_horizontal = ["place_options"]
 
     def has_delete_permission(self, request, obj=None):
         # A lesson that was given keeps the pupils' logbooks (actions.delete_lesson).
@@ -323,12 +419,16 @@ class LessonAdmin(ScopedAdmin):
     def delete_model(self, request, obj):
         actions.delete_lesson(obj)
 
-    @staticmethod
-    def _settings(data) -> dict:
-        """Fields and place options, for the action (which checks the places' group)."""
+    # Form field -> the lesson option it sets through the action (which checks that the
+    # options are the lesson's group's); goals.admin adds the goal options.
+    option_fields = {"place_options": "places"}
+
+    def _settings(self, data) -> dict:
+        """Fields and options, for the action."""
         settings = {k: v for k, v in data.items() if k in actions.LESSON_FIELDS}
-        if "place_options" in data:
-            settings["places"] = list(data["place_options"])
+        for field, option in self.option_fields.items():
+            if field in data:
+                settings[option] = list(data[field])
         return settings
 
     def create(self, request, parent, data):
@@ -338,8 +438,8 @@ class LessonAdmin(ScopedAdmin):
         actions.configure_lesson(Lesson.objects.get(pk=obj.pk), **self._settings(data))
 
     def save_related(self, request, form, formsets, change):
-        # The place options went through the action in save_model; skip the form's m2m
-        # save, which would write them past its check and without an event.
+        # The options went through the action in save_model; skip the form's m2m save,
+        # which would write them past its check and without an event.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 

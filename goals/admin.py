@@ -1,14 +1,17 @@
-"""Beheer for blocks and goals, scoped like the rest; goals arrive by CSV import."""
+"""Beheer for blocks and goals, scoped like the rest; goals arrive by CSV import. A
+lesson's form in Beheer gets its goal options here, saved through the same action."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from classroom import admin as classroom_admin
 from classroom import permissions
 from classroom.admin import ScopedAdmin
-from classroom.models import Group
+from classroom.models import Group, Lesson
 
 from . import actions
 from .importer import ImportFailed, import_goals
@@ -95,8 +98,9 @@ class RubricLevelInline(admin.TabularInline):
 
 @admin.register(Goal)
 class GoalAdmin(ScopedAdmin):
-    """Goals are read here; they are made by importing a CSV file."""
+    """Goals are read here; they are made by importing a CSV file, and in the app."""
 
+    parent_field = "block"
     list_display = ["code", "statement", "block", "strand"]
     list_filter = ["block__group", "block"]
     search_fields = ["code", "statement"]
@@ -107,3 +111,48 @@ class GoalAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class LessonForm(forms.ModelForm):
+    # Offered only from the goals the user may read, on a lesson's page only its group's
+    # (classroom.admin.ScopedAdmin.get_form); set through actions.set_goal_options.
+    goal_options = forms.ModelMultipleChoiceField(
+        queryset=Goal.objects.all(),
+        required=False,
+        label=_("goal options"),
+        widget=FilteredSelectMultiple(_("goal options"), is_stacked=False),
+    )
+
+    class Meta:
+        model = Lesson
+        fields = [
+            "group",
+            "title",
+            "subject",
+            "date",
+            "goal_openness",
+            "instruction_openness",
+            "place_openness",
+            "partner_openness",
+            "order_openness",
+            "differentiation",
+            "fixed_instruction",
+            "goal_options",
+            "place_options",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["goal_options"].initial = [
+                goal.pk for goal in self.instance.goal_options.all()
+            ]
+
+
+admin.site.unregister(Lesson)
+
+
+@admin.register(Lesson)
+class LessonAdmin(classroom_admin.LessonAdmin):
+    form = LessonForm
+    option_fields = {**classroom_admin.LessonAdmin.option_fields, "goal_options": "goals"}

@@ -134,15 +134,34 @@ def test_every_list_and_its_filters_offer_only_the_own_school(world, client, per
     from django.contrib import admin
 
     from classroom import actions
+    from goals import actions as goal_actions
+    from planboard import actions as planboard_actions
 
     # Another school's names in every kind of row a filter could list.
     actions.create_place(group=world.foreign_group, name="Anker-hoek", icon="quiet")
     actions.create_lesson(group=world.foreign_group, title="Anker-les")
+    block = goal_actions.create_block(
+        group=world.foreign_group,
+        name="Anker-blok",
+        start_date=world.block.start_date,
+        end_date=world.block.end_date,
+    )
+    goal_actions.create_goal(
+        block=block,
+        strand=goal_actions.strand_for(world.other_school, "Meetkunde"),
+        code="A-1",
+        statement="Ik kan hoeken meten.",
+        levels=["Begonnen", "Met hulp", "Alleen"],
+    )
+    planboard_actions.create_activity(
+        group=world.foreign_group, name="Anker-zandtafel", pictogram="building", capacity=2
+    )
     user = world.user(persona)
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     client.force_login(user)
     foreign = ["Groep 6b", "CBS Het Anker", "juf.petra", "Lotte", "Anker-hoek", "Anker-les"]
+    foreign += ["Anker-blok", "Meetkunde", "hoeken meten", "Anker-zandtafel"]
     opened = 0
     for model, model_admin in admin.site._registry.items():
         if not model_admin.list_filter:
