@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from . import actions, images, permissions
+from .beheer import may_open_beheer
 from .models import Group, Lesson, Membership, Place, Pupil, School, UsageEvent
 
 User = get_user_model()
@@ -88,7 +89,11 @@ class ScopedAdmin(RefusalsOnTheForm, ScopedFilters, admin.ModelAdmin):
         return permissions.readable(request.user, super().get_queryset(request))
 
     def has_module_permission(self, request):
-        return permissions.is_staff_member(request.user) and request.user.is_staff
+        return (
+            permissions.is_staff_member(request.user)
+            and request.user.is_staff
+            and may_open_beheer(request.user)
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -160,7 +165,8 @@ class ScopedAdmin(RefusalsOnTheForm, ScopedFilters, admin.ModelAdmin):
 
 @admin.register(School)
 class SchoolAdmin(ScopedAdmin):
-    list_display = ["name", "city"]
+    list_display = ["name", "city", "teachers_use_beheer"]
+    fields = ["name", "city", "teachers_use_beheer"]
     parent_field = None
 
     def has_add_permission(self, request):
@@ -168,9 +174,16 @@ class SchoolAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            actions.update_school(obj, name=obj.name, city=obj.city)
+            actions.update_school(
+                School.objects.get(pk=obj.pk),
+                name=obj.name,
+                city=obj.city,
+                teachers_use_beheer=obj.teachers_use_beheer,
+            )
         else:
-            obj.pk = actions.create_school(name=obj.name, city=obj.city).pk
+            obj.pk = actions.create_school(
+                name=obj.name, city=obj.city, teachers_use_beheer=obj.teachers_use_beheer
+            ).pk
 
 
 @admin.register(Membership)

@@ -23,6 +23,16 @@ CLASS_CODE_LENGTH = 6
 class School(models.Model):
     name = models.CharField(_("name"), max_length=200)
     city = models.CharField(_("city"), max_length=100, blank=True)
+    # Beheer is for the school's administration; teachers prepare and run lessons in the
+    # app. Whether they may open Beheer at all is the school admin's choice (decision 0016).
+    teachers_use_beheer = models.BooleanField(
+        _("teachers may open Beheer"),
+        default=True,
+        help_text=_(
+            "Teachers do their daily work (lessons, goals, places, the planbord) in "
+            "Leerregie itself. Turn this off to keep Beheer for the school admins."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

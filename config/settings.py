@@ -82,7 +82,7 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(10 * 60 * 60))
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "classroom.beheer.BeheerAdminConfig",  # django.contrib.admin with the BeheerSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -175,3 +175,97 @@ def test_every_list_and_its_filters_offer_only_the_own_school(world, client, per
         leaked = [name for name in foreign if name in page]
         assert not leaked, f"{url} shows {leaked}"
     assert opened >= 6
+
+
+# --- Whether teachers open Beheer: the school admin's setting (decision 0016) ---------
+
+
+def _beheer_for_teachers(school, on: bool):
+    from classroom import actions
+
+    actions.update_school(school, teachers_use_beheer=on)
+
+
+def test_a_school_admin_closes_beheer_to_teachers_on_the_school_form(world, admin_client):
+    from classroom.models import School
+
+    url = f"/admin/classroom/school/{world.school.pk}/change/"
+    assert 'name="teachers_use_beheer"' in admin_client.get(url).content.decode()
+    response = admin_client.post(url, {"name": world.school.name, "city": world.school.city})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    school = School.objects.get(pk=world.school.pk)
+    assert not school.teachers_use_beheer
+    assert (school.name, school.city) == (world.school.name, world.school.city)
+
+
+def test_a_teacher_reads_the_setting_but_does_not_change_it(world, teacher_client):
+    from classroom.models import School
+
+    url = f"/admin/classroom/school/{world.school.pk}/change/"
+    assert 'name="teachers_use_beheer"' not in teacher_client.get(url).content.decode()
+    response = teacher_client.post(url, {"name": world.school.name})
+    assert response.status_code == 403
+    assert School.objects.get(pk=world.school.pk).teachers_use_beheer
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_teacher_opens_beheer_only_when_the_school_lets_them(world, client, on):
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from classroom.models import Pupil
+
+    _beheer_for_teachers(world.school, on)
+    client.force_login(world.teacher)
+    request = RequestFactory().get("/admin/")
+    request.user = type(world.teacher).objects.get(pk=world.teacher.pk)
+    assert admin.site.has_permission(request) is on
+    assert admin.site._registry[Pupil].has_module_permission(request) is on
+
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 200
+    home = client.get("/leerkracht/").content.decode()
+    if on:
+        assert response.redirect_chain == []
+        assert "/admin/" in home
+        return
+    # Sent to the app with a word why: once through the admin's login, never back.
+    assert [url for url, _status in response.redirect_chain] == [
+        "/admin/login/?next=/admin/",
+        "/home/",
+        "/leerkracht/",
+    ]
+    assert "Je school houdt Beheer voor de schoolbeheerders" in response.content.decode()
+    assert 'href="/admin/"' not in home
+    # Every page of it, a form post included, is closed the same way.
+    pupils = client.get("/admin/classroom/pupil/")
+    assert pupils.status_code == 302 and pupils["Location"].startswith("/admin/login/")
+    response = client.post(
+        "/admin/classroom/pupil/add/",
+        {"group": world.group.pk, "display_name": "Finn", "avatar": "ball"},
+    )
+    assert response.status_code == 302
+    assert not Pupil.objects.filter(display_name="Finn").exists()
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_the_setting_leaves_the_api_and_the_school_admin_as_they_are(world, client, api, on):
+    _beheer_for_teachers(world.school, on)
+    api.force_login(world.teacher)
+    response = api.get("/api/pupils/")
+    assert response.status_code == 200
+    assert {p["display_name"] for p in response.json()["results"]} >= {"Noor", "Daan"}
+    client.force_login(world.school_admin)
+    assert client.get("/admin/").status_code == 200
+    assert 'href="/admin/"' in client.get("/leerkracht/").content.decode()
+
+
+def test_a_teacher_of_two_schools_opens_beheer_when_one_lets_them(world, client):
+    from classroom import actions
+
+    _beheer_for_teachers(world.school, False)
+    actions.set_membership(school=world.other_school, user=world.teacher, role="teacher")
+    client.force_login(world.teacher)
+    assert client.get("/admin/").status_code == 200
+    _beheer_for_teachers(world.other_school, False)
+    assert client.get("/admin/").status_code == 302

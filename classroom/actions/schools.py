@@ -16,20 +16,32 @@ from ..models import (
 User = get_user_model()
 
 
-def create_school(*, name: str, city: str = "") -> School:
+def create_school(*, name: str, city: str = "", teachers_use_beheer: bool = True) -> School:
     name = name.strip()
     if not name:
         raise ValidationError(_("A school needs a name."))
-    return School.objects.create(name=name, city=city.strip())
+    return School.objects.create(
+        name=name, city=city.strip(), teachers_use_beheer=teachers_use_beheer
+    )
 
 
-def update_school(school: School, *, name: str | None = None, city: str | None = None) -> School:
+def update_school(
+    school: School,
+    *,
+    name: str | None = None,
+    city: str | None = None,
+    teachers_use_beheer: bool | None = None,
+) -> School:
+    """None leaves a field as it is. `teachers_use_beheer`: whether the school's teachers
+    (not its admins) may open Beheer (decision 0016)."""
     if name is not None:
         if not name.strip():
             raise ValidationError(_("A school needs a name."))
         school.name = name.strip()
     if city is not None:
         school.city = city.strip()
+    if teachers_use_beheer is not None:
+        school.teachers_use_beheer = teachers_use_beheer
     school.save()
     return school
 
