@@ -6,6 +6,10 @@ dashboard.js draws the live dots with the same numbers.
 
 from __future__ import annotations
 
+from classroom.quadrant import pct
+
+__all__ = ["pct", "quadrant_dots", "trajectory_dots", "x", "y"]
+
 ORIGIN_X, TOP, SIZE = 40, 10, 270
 
 
@@ -15,10 +19,6 @@ def x(belang) -> float:
 
 def y(regie) -> float:
     return round(TOP + SIZE - SIZE * float(regie or 0), 1)
-
-
-def pct(share) -> int:
-    return round(float(share or 0) * 100)
 
 
 def quadrant_dots(position, names: dict[int, str]) -> dict:
@@ -36,6 +36,7 @@ def quadrant_dots(position, names: dict[int, str]) -> dict:
         "pupils": [
             {"name": names.get(pk, ""), "x": x(belang), "y": y(regie)}
             for pk, (regie, belang) in sorted(position.pupils.items())
+            if regie is not None  # a pupil who has not decided anything yet has no dot
         ],
     }
 

@@ -65,14 +65,16 @@ UI_TEXTS = {
     "takeOut": _("Take %(name)s out of the instruction group"),
     "chooseAPupil": _("Choose a pupil"),
     "qIntended": _("regie %(regie)s%%, belang %(belang)s%%."),
-    "qRegie": _("Pupils took %(pct)s%% of the decisions in this lesson themselves."),
+    "qRegie": _(
+        "Of the %(taken)s decisions taken so far, pupils took %(by_pupils)s themselves: "
+        "regie %(pct)s%% (a choice from your options counts half)."
+    ),
+    "qPending": _("Not taken yet: %(pending)s."),
     "qBelang": _("Two pupils picked at random work on something different %(pct)s%% of the time."),
     "qBelangUnknown": _(
         "Fewer than two pupils have filled in their logbook: belang cannot be measured yet."
     ),
-    "qCounts": _(
-        "Based on %(with_data)s pupils (%(decisions)s decisions); %(without)s without data."
-    ),
+    "qCounts": _("Based on %(with_data)s pupils; %(without)s without data."),
     # Scanning a QR code on /klas/ (scan.js)
     "scanNoCamera": _("The camera does not work here. Type the class code."),
     "scanNotOurs": _("That is not a class QR code. Try another one."),

@@ -28,6 +28,7 @@ from classroom.quadrant import (
     intended_belang,
     intended_regie,
     openness_of,
+    pct,
     pupil_positions,
     quadrant_name,
 )
@@ -172,18 +173,25 @@ def summary(lesson: Lesson, position: LessonPosition) -> dict:
                 "regie": _share(position.intended_regie),
                 "belang": _share(position.intended_belang),
                 "quadrant": _quadrant_key(position.intended_regie, position.intended_belang),
+                "regie_pct": pct(position.intended_regie),
+                "belang_pct": pct(position.intended_belang),
             },
             "enacted": {
                 "regie": _share(result.regie),
                 "belang": _share(result.belang),
                 "quadrant": _quadrant_key(result.regie, result.belang),
+                "regie_pct": None if result.regie is None else pct(result.regie),
+                "belang_pct": None if result.belang is None else pct(result.belang),
                 "pupils_with_data": result.pupils_with_data,
                 "pupils_without_data": result.pupils_without_data,
                 "decisions": result.decisions,
+                "by_pupils": result.by_pupils,
+                "pending": result.pending,
             },
             "pupils": [
                 {"pupil": pk, "regie": _share(regie), "belang": _share(belang)}
                 for pk, (regie, belang) in sorted(position.pupils.items())
+                if regie is not None
             ],
         },
     }

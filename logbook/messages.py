@@ -50,12 +50,17 @@ class Position(TypedDict):
     regie: Share
     belang: Share
     quadrant: str | None
+    # The shares as whole percentages, rounded once (half up) for every screen.
+    regie_pct: int | None
+    belang_pct: int | None
 
 
 class EnactedPosition(Position):
     pupils_with_data: int
     pupils_without_data: int
-    decisions: int
+    decisions: int  # taken so far
+    by_pupils: int  # of those, the pupils' own
+    pending: int  # open decisions not taken yet: they count nowhere
 
 
 class PupilPosition(TypedDict):

@@ -112,10 +112,17 @@ COLUMNS: dict[str, list[Column]] = {
         Column("differentiation", "text", "differentiation", _choices(Differentiation.choices)),
         Column("intended_regie", "number 0-1", "intended regie (personalisation-quadrant.md)"),
         Column("intended_belang", "number 0-1", "intended belang"),
-        Column("enacted_regie", "number 0-1", "enacted regie, from consenting pupils' entries"),
+        Column(
+            "enacted_regie",
+            "number 0-1",
+            "enacted regie over the decisions taken, from consenting pupils' entries",
+        ),
         Column("enacted_belang", "number 0-1", "enacted belang (Gini-Simpson), (empty) if < 2"),
         Column("pupils_with_data", "integer", "consenting pupils with an entry"),
         Column("pupils_without_data", "integer", "consenting pupils without an entry"),
+        Column("decisions_taken", "integer", "decisions taken (the denominator of enacted_regie)"),
+        Column("decisions_by_pupils", "integer", "of those, taken by the pupils themselves"),
+        Column("decisions_pending", "integer", "open decisions not taken: they count nowhere"),
         *INTERVENTION,
     ],
 }

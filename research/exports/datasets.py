@@ -352,6 +352,9 @@ class Export:
                 "enacted_belang": "" if enacted.belang is None else round(enacted.belang, 4),
                 "pupils_with_data": enacted.pupils_with_data,
                 "pupils_without_data": enacted.pupils_without_data,
+                "decisions_taken": enacted.decisions,
+                "decisions_by_pupils": enacted.by_pupils,
+                "decisions_pending": enacted.pending,
                 "intervention": title,
                 "phase": phase,
             }

@@ -115,3 +115,34 @@ def test_every_pupils_position_at_once_matches_one_at_a_time():
         i: pupil_position(openness(goal="free"), r, class_) for i, r in enumerate(class_)
     }
     assert together[1] == (0.0, pytest.approx(1 - 3 / 4))
+
+
+def test_decisions_not_taken_yet_count_nowhere():
+    """Issue 17: 8 pupils have an entry; 22 decisions are taken, 20 of them by pupils, 18
+    are still open. Regie is over the 22, and does not fall while pupils fill in."""
+    lesson_openness = {"goal": "choice", "instruction": "free", "place": "free"}
+    lesson_openness |= {"partner": "free", "order": "free"}
+    mine = {"goal": PUPIL, "instruction": PUPIL, "place": PUPIL, "partner": PUPIL}
+    records = {i: PupilRecord(dict(mine), frozenset({f"g{i}"}), True) for i in range(5)}
+    records[5] = PupilRecord({"goal": TEACHER, "instruction": TEACHER}, frozenset({"g"}), True)
+    records[6] = PupilRecord({})
+    records[7] = PupilRecord({})
+    result = enacted(lesson_openness, records)
+    assert (result.decisions, result.by_pupils, result.pending) == (22, 20, 18)
+    assert result.regie == pytest.approx(5 * 3.5 / 22)
+    # A pupil who has not decided anything yet has no regie of their own, not 0.
+    positions = pupil_positions(lesson_openness, records, list(records.values()))
+    assert positions[6][0] is None and positions[0][0] == pytest.approx(3.5 / 4)
+    # The last pupil chooses their goal: regie moves with the new decision only.
+    records[7] = PupilRecord({"goal": PUPIL})
+    later = enacted(lesson_openness, records)
+    assert (later.decisions, later.by_pupils, later.pending) == (23, 21, 17)
+    assert later.regie == pytest.approx(18 / 23)
+
+
+def test_every_percentage_rounds_half_up():
+    from classroom.quadrant import pct
+
+    # Python's round() would give 42 and 0; the page, the event and the sentence agree.
+    assert [pct(0.425), pct(0.005), pct(0.4249), pct(1), pct(None)] == [43, 1, 42, 100, 0]
+    assert pct(17.5 / 40) == 44

@@ -139,8 +139,10 @@ def test_the_entries_give_the_quadrant_its_enacted_position(world):
         for e in LogbookEntry.objects.filter(lesson=world.lesson)
     }
     result = enacted(openness_of(world.lesson), records)
-    # Noor 0.5 + 1, Daan 1 (instruction); 10 decisions.
-    assert result.regie == pytest.approx(0.25)
+    # Noor 0.5 + 1, Daan 1 (instruction) over the 6 decisions taken (each also has the
+    # fixed order); Noor's instruction and partner and Daan's partner are not taken yet.
+    assert (result.decisions, result.by_pupils, result.pending) == (6, 3, 4)
+    assert result.regie == pytest.approx(2.5 / 6)
     assert result.belang == pytest.approx(0.5)  # (goal, None) vs (goal, True)
 
 

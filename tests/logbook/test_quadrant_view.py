@@ -36,9 +36,13 @@ def test_the_lesson_page_explains_both_dots_in_one_sentence_each(world, client):
     lesson = example_5(world)
     client.force_login(world.teacher)
     page = client.get(f"/leerkracht/les/{lesson.pk}/").content.decode()
-    assert "Leerlingen namen 5% van de beslissingen in deze les zelf." in page
+    assert (
+        "Van de 10 beslissingen die tot nu toe genomen zijn, namen leerlingen er 1 zelf: "
+        "regie 5% (een keuze uit jouw opties telt half)." in page
+    )
     assert "Twee willekeurige leerlingen werken in 50% van de gevallen aan iets anders." in page
-    assert "Gebaseerd op 2 leerlingen (10 beslissingen); 0 zonder gegevens." in page
+    assert "Gebaseerd op 2 leerlingen; 0 zonder gegevens." in page
+    assert 'data-testid="pending-sentence" hidden' in page  # every decision is taken
     # Intended: regie 0.1, belang 0 → (40, 253); enacted: regie 0.05, belang 0.5 → (175, 266.5)
     assert 'cx="40.0" cy="253.0" r="8" fill="#fff"' in page
     assert 'cx="175.0" cy="266.5" r="8" fill="#1c4e80"' in page
@@ -55,3 +59,27 @@ def test_with_fewer_than_two_pupils_belang_is_not_drawn(world, client):
     assert 'data-testid="enacted-dot"' not in page
     assert "belang kan nog niet worden bepaald" in page
     assert "1 zonder gegevens" in page
+
+
+def test_a_lesson_being_filled_in_says_what_is_not_taken_yet(world, client):
+    """Goal and place open: Noor chose her place only. Regie is over her 4 decisions taken
+    (3 fixed, 1 hers), not 5, and the page says 1 is not taken yet; the sentence and the
+    dot use the same rounded number."""
+    lesson = classroom_actions.create_lesson(
+        group=world.group,
+        title="Half ingevuld",
+        subject="rekenen",
+        place_openness="free",
+        goal_openness="free",
+    )
+    classroom_actions.start_lesson(lesson, acting_user=world.teacher)
+    entries.choose(pupil=world.pupil, lesson=lesson, aspect="place", value=world.place.pk)
+    position = dashboard.lesson_position(lesson)
+    assert (position.enacted.decisions, position.enacted.by_pupils) == (4, 1)
+    assert position.enacted.pending == 1 and position.enacted.regie == 0.25
+    client.force_login(world.teacher)
+    page = client.get(f"/leerkracht/les/{lesson.pk}/").content.decode()
+    assert "Van de 4 beslissingen die tot nu toe genomen zijn, namen leerlingen er 1 zelf" in page
+    assert "regie 25%" in page and "Nog niet genomen: 1." in page
+    summary = dashboard.summary(lesson, position)["quadrant"]["enacted"]
+    assert (summary["regie_pct"], summary["pending"], summary["by_pupils"]) == (25, 1, 1)

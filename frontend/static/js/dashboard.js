@@ -222,7 +222,8 @@ if (root) {
   };
   const qx = (belang) => (40 + 270 * (belang || 0)).toFixed(1);
   const qy = (regie) => (280 - 270 * (regie || 0)).toFixed(1);
-  const pct = (share) => Math.round((share || 0) * 100);
+  // The server rounds every percentage once (half up); this is only for old snapshots.
+  const pct = (share, given) => given ?? Math.round((share || 0) * 100);
 
   function renderQuadrant() {
     if (!figure) return;
@@ -239,7 +240,7 @@ if (root) {
     parts.push(svg("circle", { cx: qx(q.intended.belang), cy: qy(q.intended.regie), r: 8, fill: "#fff", stroke: "#1c4e80", "stroke-width": 3, "data-testid": "intended-dot" }));
     dots.replaceChildren(...parts);
     figure.querySelector("[data-q-pupils]").replaceChildren(
-      ...q.pupils.map((p) => {
+      ...q.pupils.filter((p) => p.regie !== null).map((p) => {
         const dot = svg("circle", { cx: qx(p.belang), cy: qy(p.regie), r: 4, fill: "#e8590c", "fill-opacity": 0.7, "data-testid": "pupil-dot" });
         const title = svg("title", {});
         title.textContent = rows.get(p.pupil)?.name || "";
@@ -248,11 +249,14 @@ if (root) {
       }),
     );
     const text = (key, value) => { figure.querySelector(`[data-q-text="${key}"]`).textContent = value; };
-    text("intended", `${names[q.intended.quadrant]}, ${format(texts.qIntended, { regie: pct(q.intended.regie), belang: pct(q.intended.belang) })}`);
-    figure.querySelector("[data-testid=regie-sentence]").hidden = q.enacted.regie === null;
-    text("regie", format(texts.qRegie, { pct: pct(q.enacted.regie) }));
-    text("belang", q.enacted.belang === null ? texts.qBelangUnknown : `${format(texts.qBelang, { pct: pct(q.enacted.belang) })} (${names[q.enacted.quadrant]})`);
-    text("counts", format(texts.qCounts, { with_data: q.enacted.pupils_with_data, decisions: q.enacted.decisions, without: q.enacted.pupils_without_data }));
+    const e = q.enacted;
+    text("intended", `${names[q.intended.quadrant]}, ${format(texts.qIntended, { regie: pct(q.intended.regie, q.intended.regie_pct), belang: pct(q.intended.belang, q.intended.belang_pct) })}`);
+    figure.querySelector("[data-testid=regie-sentence]").hidden = e.regie === null;
+    text("regie", format(texts.qRegie, { taken: e.decisions, by_pupils: e.by_pupils, pct: pct(e.regie, e.regie_pct) }));
+    figure.querySelector("[data-testid=pending-sentence]").hidden = !e.pending;
+    text("pending", format(texts.qPending, { pending: e.pending }));
+    text("belang", e.belang === null ? texts.qBelangUnknown : `${format(texts.qBelang, { pct: pct(e.belang, e.belang_pct) })} (${names[e.quadrant]})`);
+    text("counts", format(texts.qCounts, { with_data: e.pupils_with_data, without: e.pupils_without_data }));
   }
 
   function render(only) {
