@@ -14,6 +14,7 @@ class _FormReader(HTMLParser):
         self._select: str | None = None
         self._select_first: str | None = None
         self._select_chosen = False
+        self._select_multiple = False
         self._textarea: str | None = None
         self._text = ""
 
@@ -36,6 +37,7 @@ class _FormReader(HTMLParser):
                 self._add(name, attrs.get("value", ""))
         elif tag == "select" and name:
             self._select, self._select_first, self._select_chosen = name, None, False
+            self._select_multiple = "multiple" in attrs
         elif tag == "option" and self._select:
             value = attrs.get("value", "")
             if self._select_first is None:
@@ -54,8 +56,10 @@ class _FormReader(HTMLParser):
         if tag == "form" and self.inside:
             self.inside = False
         elif tag == "select" and self._select:
-            if not self._select_chosen and self._select_first is not None:
-                self._add(self._select, self._select_first)  # a browser sends the first
+            single = not self._select_multiple
+            if single and not self._select_chosen and self._select_first is not None:
+                # A browser sends a single select's first option; a multiple one, nothing.
+                self._add(self._select, self._select_first)
             self._select = None
         elif tag == "textarea" and self._textarea:
             # A browser drops the one newline right after <textarea>.

@@ -73,26 +73,18 @@ class _AdminFormReader(_FormReader):
     def __init__(self, form_id: str):
         super().__init__(form_id)
         self.offered: dict[str, set[str]] = {}
-        self._multiple = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form" and attrs.get("id") == self.testid:
             attrs["data-testid"] = self.testid
         super().handle_starttag(tag, list(attrs.items()))
-        if tag == "select":
-            self._multiple = "multiple" in attrs
         if not self.inside:
             return
         if tag == "option" and self._select and attrs.get("value"):
             self.offered.setdefault(self._select, set()).add(attrs["value"])
         elif tag == "input" and attrs.get("type") in ("checkbox", "radio") and attrs.get("name"):
             self.offered.setdefault(attrs["name"], set()).add(attrs.get("value", "on"))
-
-    def handle_endtag(self, tag):
-        if tag == "select" and self._multiple:
-            self._select_chosen = True  # a browser sends nothing for an empty multiple
-        super().handle_endtag(tag)
 
 
 def _read(response, model):
