@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from classroom.quadrant import pct
 
-__all__ = ["pct", "quadrant_dots", "trajectory_dots", "x", "y"]
+__all__ = ["pct", "quadrant_dots", "short_name", "trajectory_dots", "x", "y"]
 
 ORIGIN_X, TOP, SIZE = 40, 10, 270
 
@@ -19,6 +19,12 @@ def x(belang) -> float:
 
 def y(regie) -> float:
     return round(TOP + SIZE - SIZE * float(regie or 0), 1)
+
+
+def short_name(name: str) -> str:
+    """The label beside a pupil's dot: readable on a touch screen, where a hover title is
+    never seen (the full name is in the list under the quadrant)."""
+    return name[:3]
 
 
 def quadrant_dots(position, names: dict[int, str]) -> dict:
@@ -34,8 +40,19 @@ def quadrant_dots(position, names: dict[int, str]) -> dict:
         "enacted_regie_pct": pct(enacted.regie),
         "enacted_belang_pct": pct(enacted.belang),
         "pupils": [
-            {"name": names.get(pk, ""), "x": x(belang), "y": y(regie)}
-            for pk, (regie, belang) in sorted(position.pupils.items())
+            {
+                "name": names.get(pk, ""),
+                "short": short_name(names.get(pk, "")),
+                "x": x(belang),
+                "y": y(regie),
+                "label_x": round(x(belang) + 6, 1),
+                "label_y": round(y(regie) + 3, 1),
+                "regie_pct": pct(regie),
+                "belang_pct": pct(belang),
+            }
+            for pk, (regie, belang) in sorted(
+                position.pupils.items(), key=lambda item: names.get(item[0], "")
+            )
             if regie is not None  # a pupil who has not decided anything yet has no dot
         ],
     }

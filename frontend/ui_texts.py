@@ -70,6 +70,7 @@ UI_TEXTS = {
         "regie %(pct)s%% (a choice from your options counts half)."
     ),
     "qPending": _("Not taken yet: %(pending)s."),
+    "qPupil": _("%(name)s: regie %(regie)s%%, belang %(belang)s%%"),
     "qBelang": _("Two pupils picked at random work on something different %(pct)s%% of the time."),
     "qBelangUnknown": _(
         "Fewer than two pupils have filled in their logbook: belang cannot be measured yet."

@@ -189,7 +189,13 @@ def summary(lesson: Lesson, position: LessonPosition) -> dict:
                 "pending": result.pending,
             },
             "pupils": [
-                {"pupil": pk, "regie": _share(regie), "belang": _share(belang)}
+                {
+                    "pupil": pk,
+                    "regie": _share(regie),
+                    "belang": _share(belang),
+                    "regie_pct": pct(regie),
+                    "belang_pct": pct(belang),
+                }
                 for pk, (regie, belang) in sorted(position.pupils.items())
                 if regie is not None
             ],

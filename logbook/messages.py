@@ -67,6 +67,8 @@ class PupilPosition(TypedDict):
     pupil: int
     regie: Share
     belang: Share
+    regie_pct: int
+    belang_pct: int
 
 
 class Quadrant(TypedDict):

@@ -58,6 +58,12 @@ def test_the_dashboard_follows_the_class_live_and_catches_up_after_a_cut(
     expect(teacher.get_by_test_id("places-map").get_by_test_id("place-box")).to_contain_text("Noor")
     expect(teacher.get_by_test_id("filter-none")).to_have_text("Nog niets ingevuld (1)")
     expect(teacher.get_by_test_id("regie-sentence")).to_be_visible()
+    # Regie over the decisions taken, live: hers is one; what is open is not counted.
+    expect(teacher.get_by_test_id("regie-sentence")).to_contain_text("namen leerlingen er 1 zelf")
+    expect(teacher.get_by_test_id("pending-sentence")).to_contain_text("Nog niet genomen:")
+    teacher.get_by_test_id("show-pupil-dots").check()
+    expect(teacher.get_by_test_id("pupil-positions")).to_contain_text("Noor: regie")
+    expect(teacher.locator("[data-q-pupils] .q-label")).to_have_text(["Noo"])
 
     # The server is cut: the dashboard says so.
     cut.stop()

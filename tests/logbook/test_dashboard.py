@@ -205,3 +205,8 @@ def test_per_pupil_dots_name_the_pupil(world, client):
     page = client.get(f"/leerkracht/les/{world.lesson.pk}/").content.decode()
     assert page.count('data-testid="pupil-dot"') == 2
     assert "<title>Noor</title>" in page and "<title>Daan</title>" in page
+    # Readable on touch: a label beside each dot and a list in words, not a hover only.
+    assert 'class="q-label">Noo</text>' in page and 'class="q-label">Daa</text>' in page
+    listed = page.split('data-testid="pupil-positions"')[1].split("</ul>")[0]
+    assert "Daan: regie" in listed and "Noor: regie" in listed
+    assert listed.index("Daan") < listed.index("Noor")

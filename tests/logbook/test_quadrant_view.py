@@ -1,6 +1,7 @@
 """The lesson's quadrant on the teacher's lesson page, from real logbook entries."""
 
 from classroom import actions as classroom_actions
+from classroom.models import ASPECTS
 from logbook import dashboard, entries
 
 
@@ -83,3 +84,29 @@ def test_a_lesson_being_filled_in_says_what_is_not_taken_yet(world, client):
     assert "regie 25%" in page and "Nog niet genomen: 1." in page
     summary = dashboard.summary(lesson, position)["quadrant"]["enacted"]
     assert (summary["regie_pct"], summary["pending"], summary["by_pupils"]) == (25, 1, 1)
+
+
+def test_a_lesson_open_on_every_aspect_can_reach_full_regie(world):
+    """Intended and enacted count the same five aspects: with order open the logbook asks
+    "Wat doe ik eerst?", so a pupil who decides everything is at 100%."""
+    lesson = classroom_actions.create_lesson(
+        group=world.group,
+        title="Helemaal vrij",
+        subject="rekenen",
+        **{f"{aspect}_openness": "free" for aspect in ASPECTS},
+    )
+    classroom_actions.start_lesson(lesson, acting_user=world.teacher)
+    for aspect, value in [
+        ("goal", [world.goal.pk]),
+        ("instruction", {"wanted": False}),
+        ("place", world.place.pk),
+        ("partner", [world.classmate.pk]),
+    ]:
+        entries.choose(pupil=world.pupil, lesson=lesson, aspect=aspect, value=value)
+    before = dashboard.lesson_position(lesson).enacted
+    assert (before.decisions, before.pending, before.regie) == (4, 1, 1.0)
+    entries.choose(pupil=world.pupil, lesson=lesson, aspect="order", value="hard")
+    position = dashboard.lesson_position(lesson)
+    assert position.intended_regie == 1.0
+    assert (position.enacted.decisions, position.enacted.pending) == (5, 0)
+    assert position.enacted.regie == 1.0 and position.pupils[world.pupil.pk][0] == 1.0

@@ -239,13 +239,28 @@ if (root) {
     }
     parts.push(svg("circle", { cx: qx(q.intended.belang), cy: qy(q.intended.regie), r: 8, fill: "#fff", stroke: "#1c4e80", "stroke-width": 3, "data-testid": "intended-dot" }));
     dots.replaceChildren(...parts);
+    const pupils = q.pupils.filter((p) => p.regie !== null)
+      .map((p) => ({ ...p, name: rows.get(p.pupil)?.name || "" }))
+      .sort((a, b) => a.name.localeCompare(b.name));
     figure.querySelector("[data-q-pupils]").replaceChildren(
-      ...q.pupils.filter((p) => p.regie !== null).map((p) => {
-        const dot = svg("circle", { cx: qx(p.belang), cy: qy(p.regie), r: 4, fill: "#e8590c", "fill-opacity": 0.7, "data-testid": "pupil-dot" });
+      ...pupils.map((p) => {
+        const group = svg("g", { "data-testid": "pupil-dot" });
+        const dot = svg("circle", { cx: qx(p.belang), cy: qy(p.regie), r: 4, fill: "#e8590c", "fill-opacity": 0.7 });
         const title = svg("title", {});
-        title.textContent = rows.get(p.pupil)?.name || "";
+        title.textContent = p.name;
         dot.append(title);
-        return dot;
+        // A label beside the dot: a touch screen never shows a hover title.
+        const label = svg("text", { x: (Number(qx(p.belang)) + 6).toFixed(1), y: (Number(qy(p.regie)) + 3).toFixed(1), class: "q-label" });
+        label.textContent = p.name.slice(0, 3);
+        group.append(dot, label);
+        return group;
+      }),
+    );
+    figure.querySelector("[data-q-pupil-list]").replaceChildren(
+      ...pupils.map((p) => {
+        const item = document.createElement("li");
+        item.textContent = format(texts.qPupil, { name: p.name, regie: pct(p.regie, p.regie_pct), belang: pct(p.belang, p.belang_pct) });
+        return item;
       }),
     );
     const text = (key, value) => { figure.querySelector(`[data-q-text="${key}"]`).textContent = value; };
