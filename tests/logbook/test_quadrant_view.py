@@ -110,3 +110,27 @@ def test_a_lesson_open_on_every_aspect_can_reach_full_regie(world):
     assert position.intended_regie == 1.0
     assert (position.enacted.decisions, position.enacted.pending) == (5, 0)
     assert position.enacted.regie == 1.0 and position.pupils[world.pupil.pk][0] == 1.0
+
+
+def test_the_sentence_the_table_and_the_event_round_alike(world, client):
+    """Regie 12.5%: Python's round() says 12, JavaScript's 13; every place says 13."""
+    lesson = classroom_actions.create_lesson(
+        group=world.group,
+        title="Afronden",
+        subject="rekenen",
+        goal_openness="choice",
+        partner_openness="choice",
+    )
+    classroom_actions.configure_lesson(lesson, goals=[world.goal])
+    classroom_actions.start_lesson(lesson, acting_user=world.teacher)
+    entries.choose(pupil=world.pupil, lesson=lesson, aspect="goal", value=[world.goal.pk])
+    entries.choose(pupil=world.classmate, lesson=lesson, aspect="partner", value=[world.pupil.pk])
+    position = dashboard.lesson_position(lesson)
+    assert position.enacted.regie == 0.125
+    assert dashboard.summary(lesson, position)["quadrant"]["enacted"]["regie_pct"] == 13
+    client.force_login(world.teacher)
+    page = client.get(f"/leerkracht/les/{lesson.pk}/").content.decode()
+    sentence = page.split('data-testid="regie-sentence"')[1].split("</p>")[0]
+    assert "regie 13%" in sentence
+    row = [r for r in page.split('data-testid="trajectory-row"')[1:] if "Afronden" in r][0]
+    assert "regie 13%" in row.split("</tr>")[0]
