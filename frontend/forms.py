@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.db.models import Q
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from classroom import actions
@@ -13,6 +16,48 @@ from goals.booklet import current_block
 from goals.models import Goal
 
 from .quadrant_svg import pct
+
+# The days a school plans for: anything else in a URL or a form is a typing slip (or a
+# probe), and dates near the ends of the calendar cannot be moved a week.
+FIRST_SCHOOL_DAY, LAST_SCHOOL_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def school_day(value) -> date | None:
+    """An ISO date from a query parameter or form field, or None when it is missing,
+    impossible (2026-02-30) or outside the years a school plans for."""
+    try:
+        day = parse_date(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+    if day is None or not FIRST_SCHOOL_DAY <= day <= LAST_SCHOOL_DAY:
+        return None
+    return day
+
+
+class SchoolDateField(forms.DateField):
+    def validate(self, value):
+        super().validate(value)
+        if value and not FIRST_SCHOOL_DAY <= value <= LAST_SCHOOL_DAY:
+            raise forms.ValidationError(
+                _("Choose a date between %(first)s and %(last)s.")
+                % {"first": FIRST_SCHOOL_DAY.year, "last": LAST_SCHOOL_DAY.year}
+            )
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows whose posted ids are checked as numbers first: an id too
+    big for the database ("9" * 30) is an invalid choice, not a 500."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class DateInput(forms.DateInput):
@@ -48,13 +93,13 @@ class LessonSettingsForm(forms.Form):
         choices=INSTRUCTION_CHOICES,
         required=False,
     )
-    goal_options = forms.ModelMultipleChoiceField(
+    goal_options = SafeModelMultipleChoiceField(
         label=_("Goals to choose from"),
         queryset=Goal.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    place_options = forms.ModelMultipleChoiceField(
+    place_options = SafeModelMultipleChoiceField(
         label=_("Places to choose from"),
         queryset=None,
         required=False,
@@ -132,7 +177,7 @@ class LessonForm(LessonSettingsForm):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
-    date = forms.DateField(label=_("Date"), widget=DateInput)
+    date = SchoolDateField(label=_("Date"), widget=DateInput)
 
     def __init__(self, *args, lesson: Lesson, options: dict | None = None, **kwargs):
         super().__init__(*args, lesson=lesson, **kwargs)

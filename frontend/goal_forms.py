@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from classroom.pictograms import PICTOGRAM_CHOICES
 from goals.models import LEVEL_ICONS, MAX_LEVELS, MIN_LEVELS, Block, Goal, Strand
 
-from .forms import DateInput
+from .forms import DateInput, SchoolDateField
 
 # A goals file is a few hundred rows at most; anything far bigger is a wrong file.
 MAX_CSV_BYTES = 512 * 1024
@@ -22,8 +22,8 @@ BLOCK_WEEKS = 6
 
 class BlockForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    start_date = forms.DateField(label=_("From"), widget=DateInput)
-    end_date = forms.DateField(label=_("To"), widget=DateInput)
+    start_date = SchoolDateField(label=_("From"), widget=DateInput)
+    end_date = SchoolDateField(label=_("To"), widget=DateInput)
 
     def __init__(self, *args, block: Block | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,11 +116,14 @@ class GoalsFileForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
+    @staticmethod
+    def too_big() -> str:
+        return _("This file is too big for a goals file (at most %(kb)s kB).") % {
+            "kb": MAX_CSV_BYTES // 1024
+        }
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_CSV_BYTES:
-            raise forms.ValidationError(
-                _("This file is too big for a goals file (at most %(kb)s kB).")
-                % {"kb": MAX_CSV_BYTES // 1024}
-            )
+            raise forms.ValidationError(self.too_big())
         return upload.read()

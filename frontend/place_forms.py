@@ -12,6 +12,8 @@ from goals.booklet import current_block
 from goals.models import Goal
 from planboard.models import Activity
 
+from .forms import SafeModelMultipleChoiceField
+
 
 class PlaceForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
@@ -53,7 +55,7 @@ class ActivityForm(forms.Form):
             attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}
         ),
     )
-    goals = forms.ModelMultipleChoiceField(
+    goals = SafeModelMultipleChoiceField(
         label=_("Goals practised here"),
         queryset=Goal.objects.none(),
         required=False,

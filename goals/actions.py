@@ -25,12 +25,19 @@ from .models import (
 )
 
 
+def new_strands(school: School, names) -> list[str]:
+    """The names among `names` that are not a leerlijn of the school yet (any case)."""
+    known = {n.lower() for n in Strand.objects.filter(school=school).values_list("name", flat=True)}
+    return sorted({n.strip() for n in names if n.strip() and n.strip().lower() not in known})
+
+
 def strand_for(school: School, name: str) -> Strand:
     name = name.strip()
     if not name:
         raise ValidationError(_("A strand needs a name."))
-    strand, _created = Strand.objects.get_or_create(school=school, name=name)
-    return strand
+    # "verhoudingen" is the school's "Verhoudingen", not a second leerlijn.
+    strand = Strand.objects.filter(school=school, name__iexact=name).first()
+    return strand or Strand.objects.create(school=school, name=name)
 
 
 def _check_block(block: Block) -> None:

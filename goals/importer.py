@@ -97,6 +97,29 @@ def _header(reader: csv.DictReader) -> dict[str, str]:
     return mapping
 
 
+def _rows(reader: csv.DictReader):
+    """(row number, row) for each row; a broken quote names its row, never a 500."""
+    rows = iter(reader)
+    last = 1  # the header
+    while True:
+        try:
+            raw = next(rows)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise ImportFailed(
+                [
+                    _(
+                        'Row %(row)s: this row cannot be read (a quote " that is not '
+                        "closed?). Save the file from Excel as 'CSV UTF-8' again."
+                    )
+                    % {"row": last + 1}
+                ]
+            ) from None
+        last = reader.line_num
+        yield last, raw
+
+
 def parse(group: Group, data: bytes) -> list[Row]:
     """Check the whole file; return its rows, or raise ImportFailed with every problem."""
     reader = _reader(_decode(data))
@@ -106,7 +129,7 @@ def parse(group: Group, data: bytes) -> list[Row]:
     existing = {(block_id, code.lower()) for block_id, code in existing}
     seen: dict[tuple, int] = {}
     rows, errors = [], []
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in _rows(reader):
 
         def get(column, raw=raw):
             return (raw.get(columns.get(column, ""), "") or "").strip()

@@ -22,7 +22,8 @@ from .models import Block, Goal, GoalStar, RubricLevel, SelfAssessment, Strand, 
 
 
 class StrandRules:
-    """Strands belong to a school: its staff read them, its admins change them."""
+    """Strands belong to a school: its staff read them and may add one (a teacher who
+    writes a goal names its leerlijn, decision 0017); its admins change them."""
 
     def read_q(self, actor: Actor) -> Q:
         return Q() if actor.is_superuser else Q(school_id__in=actor.staff_school_ids)
@@ -34,7 +35,7 @@ class StrandRules:
         return actor.is_superuser or obj.school_id in actor.admin_school_ids
 
     def can_create(self, actor: Actor, parent) -> bool:
-        return actor.is_superuser or parent.pk in actor.admin_school_ids
+        return actor.is_superuser or parent.pk in actor.staff_school_ids
 
 
 class BlockRules(GroupScopedRules):

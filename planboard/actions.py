@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from classroom import images, usage
@@ -64,17 +65,36 @@ def create_activity(
 
 @transaction.atomic
 def update_activity(activity: Activity, **fields) -> Activity:
+    """Change an activity. Taking it off the planbord (`active=False`) takes it off today's
+    and later boards too; while children are planned there it is refused."""
     goals = fields.pop("goals", None)
+    switching_off = activity.active and fields.get("active") is False
     for key in ("name", "pictogram", "capacity", "active"):
         if key in fields:
             setattr(activity, key, fields[key])
     _check_activity(activity)
+    if switching_off:
+        _take_off_boards(activity)
     activity.save()
     if goals is not None:
         if any(goal.block.group_id != activity.group_id for goal in goals):
             raise ValidationError(_("A linked goal must be one of this group's goals."))
         activity.goals.set(goals)
     return activity
+
+
+def _take_off_boards(activity: Activity) -> None:
+    slots = Slot.objects.filter(activity=activity, board__date__gte=timezone.localdate())
+    planned = slots.filter(plans__isnull=False).select_related("board").first()
+    if planned is not None:
+        raise ValidationError(
+            _("Children have planned %(name)s on %(day)s; move them first.")
+            % {"name": activity.name, "day": date_format(planned.board.date, "l j F")}
+        )
+    boards = list(Board.objects.filter(slots__in=slots).distinct())
+    slots.delete()
+    for board in boards:
+        _changed(board)
 
 
 def set_activity_photo(activity: Activity, upload) -> Activity:
@@ -174,7 +194,8 @@ def copy_days(group: Group, days: list[tuple[date, date]]) -> tuple[list[date], 
                 skipped.append(target_day)
                 continue
             reuse_board(source, target)
-            copied.append(target_day)
+            if target.slots.exists():  # a day of only switched-off activities copies nothing
+                copied.append(target_day)
     return copied, skipped
 
 

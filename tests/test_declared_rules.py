@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from classroom import permissions
 from classroom.models import Group, Lesson, Place, Pupil, School
-from goals.models import Block, Goal, TeacherAssessment
+from goals.models import Block, Goal, Strand, TeacherAssessment
 from logbook.models import ConversationNote, LogbookEntry, Photo
 from planboard.models import Activity, Board, Plan, PlanPhoto
 from research.models import Consent, Intervention, InterventionLesson, Observation, Study
@@ -140,10 +140,10 @@ PAGE_OPERATIONS = {
     "frontend:block-overview": [(Block, "change")],
     "frontend:block-new": [(Block, "create")],
     "frontend:block-reuse": [(Block, "create"), (Block, "reuse")],
-    "frontend:goals-import": [(Block, "create"), (Goal, "create")],
+    "frontend:goals-import": [(Block, "create"), (Goal, "create"), (Strand, "create")],
     "frontend:block-goals": [(Block, "change")],
-    "frontend:goal-new": [(Goal, "create")],
-    "frontend:goal-edit": [(Goal, "change")],
+    "frontend:goal-new": [(Goal, "create"), (Strand, "create")],
+    "frontend:goal-edit": [(Goal, "change"), (Strand, "create")],
     "frontend:teacher-pupil-booklet": [(Pupil, "change"), (ConversationNote, "read")],
     "frontend:assess": [(TeacherAssessment, "create")],
     "frontend:add-note": [(ConversationNote, "create")],

@@ -221,9 +221,13 @@ def test_a_block_of_a_colleagues_group_is_reused_with_its_goals(world, client_as
     source = world.other_goal.block
     page = html(client.get(f"/leerkracht/groep/{world.group.pk}/doelen/"))
     assert f'name="source" value="{source.pk}"' in page
-    foreign = Block.objects.filter(group__school=world.other_school)
-    for block in foreign:
-        assert f'name="source" value="{block.pk}"' not in page
+    foreign = actions.create_block(
+        group=world.foreign_group,
+        name="Anker blok",
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate(),
+    )
+    assert f'name="source" value="{foreign.pk}"' not in page
     today = timezone.localdate()
     dates = {"start_date": today, "end_date": today + timedelta(weeks=6)}
     response = client.post(
@@ -242,26 +246,75 @@ def test_a_block_of_a_colleagues_group_is_reused_with_its_goals(world, client_as
         world.other_goal.levels.values_list("position", "descriptor")
     )
     assert not goal.self_assessments.exists()
-    if foreign.exists():
-        before = Block.objects.count()
-        response = client.post(
-            f"/leerkracht/groep/{world.group.pk}/blok/hergebruik/",
-            {"source": foreign.first().pk, "name": "X"} | dates,
-        )
-        assert response.status_code == 404 and Block.objects.count() == before
+    before = Block.objects.count()
+    response = client.post(
+        f"/leerkracht/groep/{world.group.pk}/blok/hergebruik/",
+        {"source": foreign.pk, "name": "X"} | dates,
+    )
+    assert response.status_code == 404 and Block.objects.count() == before
 
 
 def test_a_colleague_cannot_prepare_goals_for_a_group_she_does_not_teach(world, client_as):
     client = client_as(world.colleague)
     today = timezone.localdate()
-    before = (Block.objects.count(), Goal.objects.count())
-    client.post(
+    before = (Block.objects.count(), Goal.objects.count(), Strand.objects.count())
+    response = client.post(
         f"/leerkracht/groep/{world.group.pk}/blok/nieuw/",
         {"name": "X", "start_date": today, "end_date": today},
     )
-    client.post(
-        f"/leerkracht/blok/{world.block.pk}/doel/nieuw/",
-        {"code": "X", "statement": "X", "strand": "X", "level_1": "a", "level_2": "b"},
+    assert response.status_code == 404
+    valid = {"code": "X", "statement": "Ik kan X.", "strand": "Nieuw", "level_1": "a"}
+    valid |= {"level_2": "b", "level_3": "c"}
+    response = client.post(f"/leerkracht/blok/{world.block.pk}/doel/nieuw/", valid)
+    assert response.status_code == 404
+    response = client.post(f"/leerkracht/doel/{world.goal.pk}/bewerken/", valid)
+    assert response.status_code == 404
+    assert client.get(f"/leerkracht/doel/{world.goal.pk}/bewerken/").status_code == 404
+    assert (Block.objects.count(), Goal.objects.count(), Strand.objects.count()) == before
+    # The same post by the group's own teacher is saved: the refusal above was hers.
+    response = client_as(world.teacher).post(
+        f"/leerkracht/blok/{world.block.pk}/doel/nieuw/", valid
     )
-    assert client.get(f"/leerkracht/doel/{world.goal.pk}/bewerken/").status_code in (403, 404)
-    assert (Block.objects.count(), Goal.objects.count()) == before
+    assert response.status_code == 302 and Goal.objects.filter(code="X").exists()
+
+
+def test_a_leerlijn_in_other_capitals_is_the_schools_own(world, client_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_as(world.teacher)
+    strands = sorted(Strand.objects.filter(school=world.school).values_list("name", flat=True))
+    text = (
+        "leerlijn;blok;code;doel;beschrijving;niveau_1;niveau_2;niveau_3\n"
+        "verhoudingen;Rekenen blok 3;G6-3.8;Ik kan verhoudingen tekenen.;;a;b;c\n"
+    )
+    page = html(
+        client.post(
+            f"/leerkracht/groep/{world.group.pk}/doelen/importeren/",
+            {"file": SimpleUploadedFile("d.csv", text.encode(), "text/csv")},
+        )
+    )
+    assert 'data-testid="new-strands"' not in page
+    client.post(
+        f"/leerkracht/groep/{world.group.pk}/doelen/importeren/", {"confirm": "1", "text": text}
+    )
+    assert Goal.objects.get(code="G6-3.8").strand == world.strand
+    assert sorted(Strand.objects.filter(school=world.school).values_list("name", flat=True)) == (
+        strands
+    )
+
+
+def test_a_stray_quote_names_its_row_and_saves_nothing(world, client_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    rows = ["leerlijn;blok;code;doel;beschrijving;niveau_1;niveau_2;niveau_3"]
+    rows += [f"Getallen;Rekenen blok 3;K{i};Ik kan {i}.;;a;b;c" for i in range(2)]
+    # A quote that is never closed swallows the rest of the file into one field.
+    rows += ['Getallen;Rekenen blok 3;Q;"Oefenen;;a;b;c'] + ["x;" * 40] * 2000
+    before = goals_of(world.group)
+    response = client_as(world.teacher).post(
+        f"/leerkracht/groep/{world.group.pk}/doelen/importeren/",
+        {"file": SimpleUploadedFile("d.csv", "\n".join(rows).encode(), "text/csv")},
+    )
+    assert response.status_code == 400
+    assert "Rij 4: deze rij is niet te lezen" in html(response)
+    assert goals_of(world.group) == before

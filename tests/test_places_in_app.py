@@ -97,15 +97,54 @@ def test_an_activity_cannot_practise_another_groups_goal(world, client_as):
 
 
 def test_an_activity_is_edited_and_taken_off_the_planbord(world, client_as):
+    """Bouwhoek is on today's board (Noor is there) and on a board next week."""
+    from planboard import actions
+
     client = client_as(world.teacher)
+    next_week = actions.board_for(world.group, timezone.localdate() + timedelta(days=7))
+    actions.set_slot(next_week, world.activity, on=True)
     page = html(client.get(f"/leerkracht/activiteit/{world.activity.pk}/bewerken/"))
     assert 'value="Bouwhoek"' in page and 'name="active"' in page
-    client.post(
-        f"/leerkracht/activiteit/{world.activity.pk}/bewerken/",
-        {"name": "Bouwhoek", "pictogram": "building", "capacity": "5", "goals": []},
-    )
+    off = {"name": "Bouwhoek", "pictogram": "building", "capacity": "5", "goals": []}
+    # While a child is planned there it stays, and the teacher is told why.
+    response = client.post(f"/leerkracht/activiteit/{world.activity.pk}/bewerken/", off)
+    assert response.status_code == 400 and "verplaats ze eerst" in html(response)
+    world.activity.refresh_from_db()
+    assert (world.activity.capacity, world.activity.active) == (2, True)
+    # Once Noor has moved, it comes off today's and next week's boards, not the children's.
+    actions.move(acting_user=world.teacher, plan_obj=world.plan, to_slot=world.slot2)
+    response = client.post(f"/leerkracht/activiteit/{world.activity.pk}/bewerken/", off)
+    assert response.status_code == 302
     world.activity.refresh_from_db()
     assert (world.activity.capacity, world.activity.active) == (5, False)
+    assert not world.activity.slots.filter(board__date__gte=timezone.localdate()).exists()
+    response = client_as(world.classmate.user).get(f"/api/boards/{world.board.pk}/")
+    assert "Bouwhoek" not in response.content.decode()
+
+
+def test_odd_input_is_refused_not_a_server_error(world, client_as):
+    client = client_as(world.teacher)
+    base = f"/leerkracht/groep/{world.group.pk}/planbord/"
+    for day in ("9999-12-31", "0001-01-01", "2026-02-30", "²"):
+        assert client.get(f"{base}?datum={day}").status_code == 200
+    before = boards(world.group)
+    response = client.post(
+        base + "wijzig/", {"datum": "9999-12-28", "command": "copy_week"}, follow=True
+    )
+    assert "Dat is geen dag in de kalender." in html(response)
+    response = client.post(
+        base + "wijzig/",
+        {"datum": timezone.localdate().isoformat(), "command": "copy_day", "naar": "9999-12-31"},
+        follow=True,
+    )
+    assert "Kies een andere dag" in html(response)
+    assert not Board.objects.filter(date__year__gt=2100).exists()
+    response = client.post(
+        f"/leerkracht/groep/{world.group.pk}/activiteit/nieuw/",
+        {"name": "Zand", "pictogram": "sand", "capacity": "99999999999", "goals": ["9" * 30]},
+    )
+    assert response.status_code == 400
+    assert boards(world.group) == before
 
 
 def test_any_day_is_composed_with_a_date_control_and_a_week_strip(world, client_as):
@@ -194,7 +233,8 @@ def test_the_teacher_plans_for_a_child_who_has_not_chosen(world, client_as):
 
 def test_a_child_of_another_group_or_school_cannot_be_planned(world, client_as):
     client = client_as(world.teacher)
-    for pupil in (world.other_pupil,):
+    other_school_pupil = actions_for_other_school_pupil(world)
+    for pupil in (world.other_pupil, other_school_pupil):
         response = client.post(
             f"/leerkracht/groep/{world.group.pk}/planbord/wijzig/",
             {
@@ -205,4 +245,24 @@ def test_a_child_of_another_group_or_school_cannot_be_planned(world, client_as):
             },
         )
         assert response.status_code == 404
-    assert not Plan.objects.filter(pupil=world.other_pupil).exists()
+    assert not Plan.objects.filter(pupil__in=[world.other_pupil, other_school_pupil]).exists()
+    # A child who has chosen keeps their own plan: the teacher moves them instead.
+    before = list(Plan.objects.filter(pupil=world.pupil).values_list("slot", "decided_by"))
+    response = client.post(
+        f"/leerkracht/groep/{world.group.pk}/planbord/wijzig/",
+        {
+            "datum": timezone.localdate().isoformat(),
+            "command": "plan",
+            "pupil": world.pupil.pk,
+            "slot": world.slot2.pk,
+        },
+        follow=True,
+    )
+    assert "heeft al gekozen" in html(response)
+    assert list(Plan.objects.filter(pupil=world.pupil).values_list("slot", "decided_by")) == before
+
+
+def actions_for_other_school_pupil(world):
+    from classroom import actions
+
+    return actions.create_pupil(group=world.foreign_group, display_name="Sem")

@@ -25,7 +25,7 @@ from goals.models import Block, Goal, Strand
 from goals.permissions import reusable_blocks
 
 from ..access import staff_required
-from ..goal_forms import BlockForm, GoalForm, GoalsFileForm
+from ..goal_forms import MAX_CSV_BYTES, BlockForm, GoalForm, GoalsFileForm
 
 
 def _reuse_sources(request, group: Group):
@@ -169,6 +169,8 @@ def _goal_page(request, block: Block, goal: Goal | None):
                 "pictogram": data["pictogram"],
                 "levels": data["levels"],
             }
+            if actions.new_strands(school, [data["strand"]]):
+                require_create(request.user, Strand, school)
             try:
                 strand = actions.strand_for(school, data["strand"])
                 if goal is None:
@@ -220,6 +222,14 @@ def import_goals(request, group_id: int):
     require_create(request.user, Goal, group)
     if request.POST.get("confirm") == "1":
         data = request.POST.get("text", "").encode("utf-8", errors="replace")
+        if len(data) > MAX_CSV_BYTES:
+            return _preview(request, group, b"", errors=[str(GoalsFileForm.too_big())])
+        try:
+            rows = importer.parse(group, data)
+        except importer.ImportFailed as exc:
+            return _preview(request, group, data, errors=exc.errors)
+        if actions.new_strands(group.school, [row.strand for row in rows]):
+            require_create(request.user, Strand, group.school)
         try:
             goals = importer.import_goals(group, data)
         except importer.ImportFailed as exc:
@@ -243,13 +253,11 @@ def _preview(request, group: Group, data: bytes, errors=None):
             rows = importer.parse(group, data)
         except importer.ImportFailed as exc:
             errors = exc.errors
-    strands = Strand.objects.filter(school=group.school_id).values_list("name", flat=True)
-    known = {name.lower() for name in strands}
     by_block: dict[int, dict] = {}
     for row in rows:
         entry = by_block.setdefault(row.block.pk, {"block": row.block, "rows": []})
         entry["rows"].append(row)
-    new_strands = sorted({row.strand for row in rows if row.strand.lower() not in known})
+    new_strands = actions.new_strands(group.school, [row.strand for row in rows])
     return render(
         request,
         "teacher/goals_import.html",

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +16,7 @@ from classroom.models import ASPECTS, Group, Lesson, Subject
 from classroom.permissions import get_permitted_or_404, get_readable_or_404, require_create
 
 from ..access import staff_required
-from ..forms import PRESETS, LessonForm
+from ..forms import PRESETS, LessonForm, school_day
 
 
 def _lesson(request, lesson_id: int) -> Lesson:
@@ -87,11 +86,7 @@ def _copied_lesson(request, group: Group) -> Lesson | None:
 
 def _date_param(request):
     """`?datum=YYYY-MM-DD` (a day picked on the group page), else today."""
-    try:
-        date = parse_date(request.GET.get("datum", ""))
-    except ValueError:  # well formed but impossible, e.g. 2026-02-30
-        date = None
-    return date or timezone.localdate()
+    return school_day(request.GET.get("datum", "")) or timezone.localdate()
 
 
 @staff_required

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from classroom import actions
@@ -19,6 +18,7 @@ from planboard.api import picture_url
 from planboard.models import Activity
 
 from ..access import staff_required
+from ..forms import school_day
 from ..place_forms import ActivityForm, PlaceForm
 
 
@@ -30,10 +30,7 @@ def _group(request, group_id: int, model) -> Group:
 
 def _iso_day(value: str) -> str:
     """The planbord day to go back to, when it is a real date."""
-    try:
-        day = parse_date(value)
-    except ValueError:
-        day = None
+    day = school_day(value)
     return day.isoformat() if day else ""
 
 

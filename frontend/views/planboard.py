@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,6 +28,7 @@ from planboard.api import picture_url
 from planboard.models import Activity, Board, Plan, PlanPhoto, Slot
 
 from ..access import pupil_required, staff_required
+from ..forms import school_day
 
 
 def todays_board(group: Group) -> Board | None:
@@ -96,10 +96,8 @@ def corner_photo_change(request, activity_id: int):
 
 
 def _parse_day(value: str | None) -> date | None:
-    try:
-        return parse_date(value) if value else None
-    except ValueError:  # well formed but impossible, e.g. 2026-02-30
-        return None
+    """A real date a school plans for (2026-02-30 and 9999-12-31 are not)."""
+    return school_day(value)
 
 
 def _day(request) -> date:
@@ -184,6 +182,10 @@ def teacher_board(request, group_id: int):
 def teacher_board_change(request, group_id: int):
     """Compose the day: switch activities, make moetjes, reuse the last board, move."""
     group = _managed_group(request, group_id)
+    if request.POST.get("datum") and _parse_day(request.POST["datum"]) is None:
+        # A change for a day that is not on the calendar is not made on another day.
+        messages.error(request, _("That is not a day on the calendar."))
+        return redirect("frontend:teacher-planboard", group_id=group.pk)
     day = _day(request)
     back = reverse("frontend:teacher-planboard", args=[group.pk]) + f"?datum={day:%Y-%m-%d}"
     command = request.POST.get("command")
@@ -239,6 +241,11 @@ def _change_board(request, group, day, command: str) -> None:
         pupil = get_readable_or_404(
             request.user, Pupil, pk=_int(request.POST.get("pupil")), group=group, active=True
         )
+        if Plan.objects.filter(board=board, pupil=pupil).exists():
+            # Only for a child who has not chosen: a child's own plan is theirs.
+            raise ValidationError(
+                _("%(name)s has already chosen; move them instead.") % {"name": pupil.display_name}
+            )
         slot = get_readable_or_404(
             request.user, Slot, pk=_int(request.POST.get("slot")), board=board
         )
