@@ -70,6 +70,12 @@ UI_TEXTS = {
         "regie %(pct)s%% (a choice from your options counts half)."
     ),
     "qPending": _("Not taken yet: %(pending)s."),
+    # Ending the lesson, and the evaluation coming in after it
+    "endLessonConfirm": _(
+        "End the lesson? Then the pupils say how it went. Not evaluated yet: %(pending)s "
+        "of %(total)s."
+    ),
+    "evaluatedCount": _("Evaluated: %(count)s of %(total)s."),
     "qPupil": _("%(name)s: regie %(regie)s%%, belang %(belang)s%%"),
     "qBelang": _("Two pupils picked at random work on something different %(pct)s%% of the time."),
     "qBelangUnknown": _(

@@ -118,6 +118,8 @@ def lesson_page(request, lesson_id: int):
             "dots": quadrant_dots(position, names),
             "settings_form": LessonSettingsForm(lesson=lesson),
             "trajectory": trajectory_dots(dashboard.trajectory(lesson.group), current=lesson),
+            "pupil_total": len(snapshot["pupils"]),
+            "evaluated": sum(1 for row in snapshot["pupils"] if row["state"] == "evaluated"),
         },
     )
 

@@ -231,8 +231,24 @@ def test_the_lessons_end_opens_the_evaluation_and_klaar_keeps_what_was_said(
         teacher = new_context().new_page()
         log_in_teacher(teacher)
         teacher.goto(f"/leerkracht/les/{world.fractions.pk}/")
+        expect(teacher.locator("[data-dashboard][data-live='1']")).to_have_count(1)
+        # Ending asks first, and says how many have not evaluated yet.
+        asked = []
+
+        def answer(dialog):
+            asked.append(dialog.message)
+            dialog.accept()
+
+        teacher.once("dialog", answer)
         teacher.get_by_test_id("end-lesson").click()
         expect(teacher.get_by_test_id("close-evaluation")).to_be_visible()
+        pupils = world.group.pupils.filter(active=True).count()
+        assert asked == [
+            "Les beëindigen? Daarna zeggen de leerlingen hoe het ging. "
+            f"Nog niet geëvalueerd: {pupils} van {pupils}."
+        ]
+        count = teacher.get_by_test_id("evaluated-count")
+        expect(count).to_have_text(f"Geëvalueerd: 0 van {pupils}.")
         evaluate_tile = page.get_by_test_id("evaluate-lesson")
         expect(evaluate_tile).to_contain_text("Hoe ging het? Breuken oefenen")
         logbook_tile = page.get_by_test_id("open-logbook").filter(has_text="Breuken oefenen")
@@ -274,6 +290,9 @@ def test_the_lessons_end_opens_the_evaluation_and_klaar_keeps_what_was_said(
         page.screenshot(path=str(SCREENS / f"logbook-{kind}-saved.png"))
         entry = LogbookEntry.objects.get(pupil=world.pupil, lesson=world.fractions)
         assert entry.mood == "great" and entry.evaluation_text == "Breuken gingen goed"
+
+        # The evaluation comes in on the teacher's page as it is given.
+        expect(count).to_have_text(f"Geëvalueerd: 1 van {pupils}.")
 
         # The teacher closes the evaluation: the page says so, live.
         teacher.get_by_test_id("close-evaluation").click()

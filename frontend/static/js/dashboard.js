@@ -274,7 +274,21 @@ if (root) {
     text("counts", format(texts.qCounts, { with_data: e.pupils_with_data, without: e.pupils_without_data }));
   }
 
+  const evaluatedCount = document.querySelector("[data-evaluated-count]");
+  const evaluated = () => [...rows.values()].filter((r) => r.state === "evaluated").length;
+
+  function renderEvaluation() {
+    if (evaluatedCount) evaluatedCount.textContent = format(texts.evaluatedCount, { count: evaluated(), total: rows.size });
+  }
+
+  // Ending the lesson asks first, and says how many pupils have not evaluated yet.
+  document.querySelector("[data-end-lesson]")?.addEventListener("submit", (event) => {
+    const message = format(texts.endLessonConfirm, { pending: rows.size - evaluated(), total: rows.size });
+    if (!window.confirm(message)) event.preventDefault();
+  });
+
   function render(only) {
+    renderEvaluation();
     renderFilters();
     renderGrid(only);
     renderInstruction();
