@@ -76,6 +76,9 @@ UI_TEXTS = {
         "of %(total)s."
     ),
     "evaluatedCount": _("Evaluated: %(count)s of %(total)s."),
+    # Alerts on the teacher's device, each with its reason in one line
+    "alertNothing": _("Nothing chosen yet, %(minutes)s minutes after the start: %(names)s."),
+    "alertFull": _("%(place)s holds %(capacity)s, and %(count)s pupils chose it: %(names)s."),
     "qPupil": _("%(name)s: regie %(regie)s%%, belang %(belang)s%%"),
     "qBelang": _("Two pupils picked at random work on something different %(pct)s%% of the time."),
     "qBelangUnknown": _(

@@ -166,6 +166,7 @@ def summary(lesson: Lesson, position: LessonPosition) -> dict:
     return {
         "running": lesson.is_running,
         "started": lesson.started_at is not None,
+        "started_at": lesson.started_at.isoformat() if lesson.started_at else None,
         "openness": openness_of(lesson),
         "differentiation": lesson.differentiation,
         "quadrant": {

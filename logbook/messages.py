@@ -88,6 +88,7 @@ class Openness(TypedDict):
 class Summary(TypedDict):
     running: bool
     started: bool
+    started_at: str | None  # ISO 8601, for "nothing chosen N minutes after the start"
     openness: Openness
     differentiation: str
     quadrant: Quadrant

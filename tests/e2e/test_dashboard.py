@@ -117,3 +117,47 @@ def test_the_dashboard_follows_the_class_live_and_catches_up_after_a_cut(
     teacher.get_by_test_id("filter-working").click()
     expect(card(teacher, "Noor")).to_be_visible()
     expect(card(teacher, "Daan")).to_be_visible()
+
+
+def test_alerts_say_why_and_can_be_switched_off(world, new_context):
+    """Six minutes after the start Daan has chosen nothing; Noor and Daan are both put in
+    the Stiltehoek, which holds one. The teacher's page says so in a line each, live, and
+    an alert switched off stays off after a reload."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from classroom import actions as classroom_actions
+    from classroom.models import Lesson
+
+    lesson = world.fractions
+    classroom_actions.start_lesson(lesson, acting_user=world.teacher)
+    Lesson.objects.filter(pk=lesson.pk).update(started_at=timezone.now() - timedelta(minutes=6))
+    classroom_actions.update_place(world.place, capacity=1)
+    teacher = new_context().new_page()
+    log_in_teacher(teacher)
+    teacher.goto(f"/leerkracht/les/{lesson.pk}/")
+    expect(teacher.locator("[data-dashboard][data-live='1']")).to_have_count(1)
+    nothing = teacher.get_by_test_id("alert-nothing")
+    expect(nothing).to_contain_text("Nog niets gekozen, 6 minuten na de start: Daan, Noor.")
+    expect(teacher.get_by_test_id("alert-full")).to_have_count(0)
+
+    # The teacher puts both in the Stiltehoek from their cards.
+    for name in ("Noor", "Daan"):
+        row = card(teacher, name)
+        row.get_by_text(f"Beslis voor {name}").click()
+        row.get_by_label("Werkplek").select_option(label="Stiltehoek")
+        row.get_by_role("button", name="Werkplek instellen").click()
+        expect(row.get_by_test_id("place-cell")).to_contain_text("Stiltehoek")
+    expect(teacher.get_by_test_id("alert-full")).to_have_text(
+        "Stiltehoek heeft plek voor 1, en 2 leerlingen kozen hem: Daan, Noor."
+    )
+    expect(nothing).to_have_count(0)  # both have a decision now
+
+    teacher.get_by_text("Welke meldingen?").click()
+    teacher.get_by_test_id("alert-full-on").uncheck()
+    expect(teacher.get_by_test_id("alert-full")).to_have_count(0)
+    teacher.reload()
+    expect(teacher.locator("[data-dashboard][data-live='1']")).to_have_count(1)
+    expect(teacher.get_by_test_id("alert-full")).to_have_count(0)
+    expect(teacher.get_by_test_id("alert-full-on")).not_to_be_checked()

@@ -287,7 +287,46 @@ if (root) {
     if (!window.confirm(message)) event.preventDefault();
   });
 
+  // Alerts that say why, on this device only; each kind can be switched off (kept per
+  // device). Nothing chosen: counted from the start, so a lesson that just began is calm.
+  const alertsEl = document.querySelector("[data-alerts]");
+  const NOTHING_AFTER_MINUTES = 5;
+  const alertOn = (kind) => localStorage.getItem(`leerregie-alert-${kind}`) !== "off";
+  for (const box of alertsEl?.querySelectorAll("[data-alert-kind]") || []) {
+    box.checked = alertOn(box.dataset.alertKind);
+    box.addEventListener("change", () => {
+      localStorage.setItem(`leerregie-alert-${box.dataset.alertKind}`, box.checked ? "on" : "off");
+      renderAlerts();
+    });
+  }
+
+  function renderAlerts() {
+    if (!alertsEl || !state) return;
+    const items = [];
+    const summary = state.summary;
+    const started = summary.started_at ? Date.parse(summary.started_at) : null;
+    const minutes = started === null ? 0 : Math.floor((Date.now() - started) / 60000);
+    if (alertOn("nothing") && summary.running && minutes >= NOTHING_AFTER_MINUTES) {
+      const names = sorted().filter((r) => r.state === "none").map((r) => r.name);
+      if (names.length) items.push(["nothing", format(texts.alertNothing, { minutes, names: names.join(", ") })]);
+    }
+    if (alertOn("full")) {
+      for (const place of state.places) {
+        if (!place.capacity) continue;
+        const names = sorted().filter((r) => r.entry?.place === place.id).map((r) => r.name);
+        if (names.length > place.capacity) {
+          items.push(["full", format(texts.alertFull, { place: place.name, capacity: place.capacity, count: names.length, names: names.join(", ") })]);
+        }
+      }
+    }
+    alertsEl.querySelector("[data-alert-list]").replaceChildren(
+      ...items.map(([kind, text]) => el("li", { class: `alert alert-${kind}`, "data-testid": `alert-${kind}`, text })),
+    );
+  }
+  setInterval(renderAlerts, 30000);
+
   function render(only) {
+    renderAlerts();
     renderEvaluation();
     renderFilters();
     renderGrid(only);
