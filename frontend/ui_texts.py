@@ -78,6 +78,11 @@ UI_TEXTS = {
     "evaluatedCount": _("Evaluated: %(count)s of %(total)s."),
     # Alerts on the teacher's device, each with its reason in one line
     "alertNothing": _("Nothing chosen yet, %(minutes)s minutes after the start: %(names)s."),
+    "alertHelp": _("Waiting for help for %(minutes)s minutes or more: %(names)s."),
+    "helpWaited": _("%(minutes)s min"),
+    "helpComing": _("I'm coming"),
+    "helpDone": _("Helped"),
+    "helpNone": _("Nobody is asking for help."),
     "alertFull": _("%(place)s holds %(capacity)s, and %(count)s pupils chose it: %(names)s."),
     "qPupil": _("%(name)s: regie %(regie)s%%, belang %(belang)s%%"),
     "qBelang": _("Two pupils picked at random work on something different %(pct)s%% of the time."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -29,7 +30,7 @@ from goals.models import Goal
 
 from . import actions, dashboard, entries
 from .entries import ENTRY_ASPECTS
-from .models import ConversationNote, LogbookEntry, Photo
+from .models import ConversationNote, HelpReason, LogbookEntry, Photo
 
 
 class ReadableLessonField(ReadableField):
@@ -177,6 +178,8 @@ class LogbookEntrySerializer(serializers.ModelSerializer):
             "partners",
             "place",
             "decided_by",
+            "help_reason",
+            "help_coming_at",
             "mood",
             "evaluation_text",
             "evaluated_at",
@@ -195,6 +198,23 @@ class ChoiceSerializer(serializers.Serializer):
 
 class OverrideSerializer(ChoiceSerializer):
     pupil = ReadablePupilField()
+
+
+class HelpSerializer(serializers.Serializer):
+    lesson = ReadableLessonField()
+    reason = serializers.ChoiceField(
+        choices=[*HelpReason.choices, ("", "")],
+        help_text="why help is needed; empty: 'ik kan verder' (the request ends)",
+    )
+
+
+class HelpAnswerSerializer(serializers.Serializer):
+    lesson = ReadableLessonField()
+    pupil = ReadablePupilField()
+    answer = serializers.ChoiceField(
+        choices=[("coming", "ik kom eraan"), ("done", "helped")],
+        help_text="coming: the pupil sees 'ik kom eraan'; done: the request ends",
+    )
 
 
 class EvaluationLevelSerializer(serializers.Serializer):
@@ -216,7 +236,7 @@ class LogbookEntryViewSet(
 
     queryset = LogbookEntry.objects.prefetch_related("goals", "partners")
     serializer_class = LogbookEntrySerializer
-    operations = {"override": "decide_for_pupil"}
+    operations = {"override": "decide_for_pupil", "help_answer": "answer_help"}
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -261,6 +281,37 @@ class LogbookEntryViewSet(
             mood=data["mood"],
             text=data.get("text", ""),
         )
+        return Response(LogbookEntrySerializer(entry).data)
+
+    @extend_schema(
+        request=HelpSerializer, responses=LogbookEntrySerializer, parameters=[IDEMPOTENCY_HEADER]
+    )
+    @action(detail=False, methods=["post"])
+    @idempotent
+    def help(self, request):
+        """The pupil asks for help with a reason, or says "ik kan verder" (no reason)."""
+        pupil = self._pupil(request)
+        serializer = HelpSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data["reason"]:
+            entry = entries.ask_help(pupil=pupil, lesson=data["lesson"], reason=data["reason"])
+        else:
+            entry = entries.close_help(acting_user=request.user, pupil=pupil, lesson=data["lesson"])
+        return Response(LogbookEntrySerializer(entry).data)
+
+    @extend_schema(request=HelpAnswerSerializer, responses=LogbookEntrySerializer)
+    @action(detail=False, methods=["post"], url_path="help-answer")
+    def help_answer(self, request):
+        """The teacher answers a help request: "ik kom eraan", or helped (it ends)."""
+        serializer = HelpAnswerSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        require(request.user, "answer_help", data["pupil"], model=LogbookEntry)
+        if data["pupil"].group_id != data["lesson"].group_id:
+            raise serializers.ValidationError({"pupil": [_("This pupil is not in this lesson.")]})
+        act = entries.answer_help if data["answer"] == "coming" else entries.close_help
+        entry = act(acting_user=request.user, pupil=data["pupil"], lesson=data["lesson"])
         return Response(LogbookEntrySerializer(entry).data)
 
     @extend_schema(request=OverrideSerializer, responses=LogbookEntrySerializer)

@@ -35,7 +35,7 @@ from classroom.quadrant import (
 from goals.booklet import current_block
 from goals.models import Goal
 
-from .models import InstructionReason, LogbookEntry, Mood
+from .models import HelpReason, InstructionReason, LogbookEntry, Mood
 
 EVENT = "lesson.changed"
 
@@ -222,7 +222,14 @@ def row(pupil: Pupil, entry: LogbookEntry | None) -> dict:
         "photo": reverse("frontend:pupil-photo", args=[pupil.pk]) if pupil.photo else None,
         "state": _state(entry),
         "entry": None,
+        "help": None,
     }
+    if entry is not None and entry.help_reason:
+        data["help"] = {
+            "reason": entry.help_reason,
+            "asked_at": entry.help_asked_at.isoformat(),
+            "coming": entry.help_coming_at is not None,
+        }
     if entry is not None:
         decided = entry.decided_by
         data["entry"] = {
@@ -267,6 +274,7 @@ def snapshot(lesson: Lesson) -> dict:
         "labels": {
             "reasons": dict(InstructionReason.choices),
             "moods": dict(Mood.choices),
+            "help": dict(HelpReason.choices),
             "quadrants": {
                 f"{int(regie)}{int(belang)}": str(name)
                 for (regie, belang), name in QUADRANTS.items()

@@ -32,7 +32,7 @@ from goals import actions as goal_actions
 from goals.booklet import current_block
 from goals.models import Goal, GoalStar
 
-from .models import FirstStep, InstructionReason, LogbookEntry, Mood
+from .models import FirstStep, HelpReason, InstructionReason, LogbookEntry, Mood
 
 ENTRY_ASPECTS = ("goal", "instruction", "partner", "place", "order")
 MAX_PARTNERS = {Openness.CHOICE: 1, Openness.FREE: 3}
@@ -250,6 +250,96 @@ def override(*, acting_user, pupil: Pupil, lesson: Lesson, aspect: str, value) -
         group=pupil.group,
         lesson=lesson,
         context={"aspect": aspect, **context},
+    )
+    return entry
+
+
+# --- Help without losing face --------------------------------------------------------
+
+
+def _waited(entry: LogbookEntry) -> int:
+    return int((timezone.now() - entry.help_asked_at).total_seconds()) if entry.help_asked_at else 0
+
+
+def _help_changed(entry: LogbookEntry) -> None:
+    entry.save(update_fields=["help_reason", "help_asked_at", "help_coming_at", "updated_at"])
+    lesson_changed(entry.lesson_id, entry.pupil_id)
+    send_on_commit(pupil_group(entry.pupil_id), lambda: own_entry_event(entry.pk))
+
+
+@transaction.atomic
+def ask_help(*, pupil: Pupil, lesson: Lesson, reason: str) -> LogbookEntry:
+    """The pupil asks for help with a pictured reason; only the teacher's screens show
+    it. Asking again with another reason keeps the place in the queue. Sends:
+    `help_asked`; `lesson.changed`; `entry.changed` to the pupil."""
+    if reason not in HelpReason.values:
+        raise ValidationError(_("Tap why you need help."))
+    if lesson.group_id != pupil.group_id:
+        raise ValidationError(_("This lesson is not in this pupil's group."))
+    if not lesson.is_running:
+        raise ValidationError(_("This lesson is not running."))
+    entry = _locked_entry(pupil, lesson)
+    if entry.help_reason == reason:
+        return entry  # the same tap twice: still in the queue, nothing new
+    if not entry.help_reason:
+        entry.help_asked_at, entry.help_coming_at = timezone.now(), None
+    entry.help_reason = reason
+    _help_changed(entry)
+    usage.record(
+        "help_asked",
+        actor=pupil.user,
+        obj=entry,
+        pupil=pupil,
+        group=pupil.group,
+        lesson=lesson,
+        context={"reason": reason},
+    )
+    return entry
+
+
+@transaction.atomic
+def answer_help(*, acting_user, pupil: Pupil, lesson: Lesson) -> LogbookEntry:
+    """The teacher says "ik kom eraan": the pupil sees it at once. Sends: `help_answered`."""
+    entry = _locked_entry(pupil, lesson)
+    if not entry.help_reason:
+        raise ValidationError(_("%(name)s is not asking for help.") % {"name": pupil.display_name})
+    if entry.help_coming_at is None:
+        entry.help_coming_at = timezone.now()
+        _help_changed(entry)
+        usage.record(
+            "help_answered",
+            actor=acting_user,
+            obj=entry,
+            pupil=pupil,
+            group=pupil.group,
+            lesson=lesson,
+            context={"reason": entry.help_reason, "waited_seconds": _waited(entry)},
+        )
+    return entry
+
+
+@transaction.atomic
+def close_help(*, acting_user, pupil: Pupil, lesson: Lesson) -> LogbookEntry:
+    """The request ends: the pupil taps "ik kan verder", or the teacher has helped.
+    Closing what is not open changes nothing. Sends: `help_closed`."""
+    entry = _locked_entry(pupil, lesson)
+    if not entry.help_reason:
+        return entry
+    context = {
+        "reason": entry.help_reason,
+        "by": PUPIL if acting_user == pupil.user else TEACHER,
+        "waited_seconds": _waited(entry),
+    }
+    entry.help_reason, entry.help_asked_at, entry.help_coming_at = "", None, None
+    _help_changed(entry)
+    usage.record(
+        "help_closed",
+        actor=acting_user,
+        obj=entry,
+        pupil=pupil,
+        group=pupil.group,
+        lesson=lesson,
+        context=context,
     )
     return entry
 

@@ -36,6 +36,12 @@ class EntryLine(TypedDict):
     decided_by: Decisions
 
 
+class HelpLine(TypedDict):
+    reason: Literal["dont_understand", "done", "missing"]
+    asked_at: str  # ISO 8601: the queue is in this order, with the waiting time
+    coming: bool  # the teacher said "ik kom eraan"
+
+
 class Row(TypedDict):
     pupil: int
     name: str
@@ -44,6 +50,7 @@ class Row(TypedDict):
     photo: str | None
     state: Literal["none", "working", "evaluated"]
     entry: EntryLine | None
+    help: HelpLine | None
 
 
 class Position(TypedDict):

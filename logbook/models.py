@@ -70,6 +70,15 @@ class InstructionReason(models.TextChoices):
     OTHER = "other", _("Something else")
 
 
+class HelpReason(models.TextChoices):
+    """Why a pupil asks for help, in pictures (issue 17): the teacher sees the queue; the
+    class does not."""
+
+    DONT_UNDERSTAND = "dont_understand", _("I don't get it")
+    DONE = "done", _("I'm done")
+    MISSING = "missing", _("I'm missing something")
+
+
 class Mood(models.TextChoices):
     GREAT = "great", _("It went well")
     OK = "ok", _("It went okay")
@@ -104,6 +113,13 @@ class LogbookEntry(models.Model):
         _("what I do first"), max_length=10, choices=FirstStep.choices, blank=True
     )
     decided_by = models.JSONField(default=dict, blank=True)
+    # An open help request: why, since when, and when the teacher said "ik kom eraan".
+    # Only the open one is kept here; every request is a usage event.
+    help_reason = models.CharField(
+        _("asks for help"), max_length=20, choices=HelpReason.choices, blank=True
+    )
+    help_asked_at = models.DateTimeField(null=True, blank=True)
+    help_coming_at = models.DateTimeField(null=True, blank=True)
     mood = models.CharField(_("how did it go"), max_length=10, choices=Mood.choices, blank=True)
     evaluation_text = models.TextField(_("evaluation"), blank=True)
     evaluated_at = models.DateTimeField(null=True, blank=True)

@@ -23,6 +23,8 @@ register(
     LogbookEntry,
     PupilMarkRules(group_path="pupil__group_id", pupils_read="own"),
     decide_for_pupil=STAFF & MAY_CHANGE,
+    # "Ik kom eraan" and "geholpen" for a pupil's help request (asked about the pupil).
+    answer_help=STAFF & MAY_CHANGE,
 )
 register(
     ConversationNote,

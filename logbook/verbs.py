@@ -67,3 +67,44 @@ CONVERSATION_NOTED = declare(
     Noted,
     app="logbook",
 )
+
+
+HelpReasonKey = Annotated[
+    Literal["dont_understand", "done", "missing"],
+    Key("why help was asked (dont_understand, done, missing)"),
+]
+
+
+class HelpAsked(TypedDict):
+    reason: HelpReasonKey
+
+
+class HelpAnswered(TypedDict):
+    reason: HelpReasonKey
+    waited_seconds: Annotated[int, Key("seconds between the request and 'ik kom eraan'")]
+
+
+class HelpClosed(TypedDict):
+    reason: HelpReasonKey
+    by: Annotated[
+        Literal["pupil", "teacher"],
+        Key("who closed it: the pupil ('ik kan verder') or the teacher"),
+    ]
+    waited_seconds: Annotated[int, Key("seconds between the request and its end")]
+
+
+HELP_ASKED = declare(
+    "help_asked", "asked the teacher for help, with a pictured reason", HelpAsked, app="logbook"
+)
+HELP_ANSWERED = declare(
+    "help_answered",
+    "the teacher said 'ik kom eraan' to a help request",
+    HelpAnswered,
+    app="logbook",
+)
+HELP_CLOSED = declare(
+    "help_closed",
+    "a help request ended (the pupil can go on, or was helped)",
+    HelpClosed,
+    app="logbook",
+)

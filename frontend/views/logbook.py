@@ -16,7 +16,7 @@ from classroom.models import Lesson, Openness
 from classroom.permissions import get_permitted_or_404, get_readable_or_404, pupil_of
 from goals.models import SelfAssessment
 from logbook import dashboard, entries
-from logbook.models import FirstStep, InstructionReason, LogbookEntry, Mood, Photo
+from logbook.models import FirstStep, HelpReason, InstructionReason, LogbookEntry, Mood, Photo
 
 from ..access import pupil_required, staff_required
 from ..forms import LessonSettingsForm
@@ -50,6 +50,14 @@ def _saved_levels(pupil, entry, goals) -> dict:
         if level is not None:
             result[goal.pk] = level
     return result
+
+
+# A picture per reason, so a kleuter asks without reading.
+HELP_ICONS = {
+    "dont_understand": "icons/reason-dont_understand.svg",
+    "done": "icons/yes.svg",
+    "missing": "icons/reason-other.svg",
+}
 
 
 @pupil_required
@@ -86,6 +94,7 @@ def pupil_logbook(request, lesson_id: int):
             "partners": partners,
             "partner_ids": {p.pk for p in partners},
             "reasons": InstructionReason.choices,
+            "help_reasons": [(key, label, HELP_ICONS[key]) for key, label in HelpReason.choices],
             "moods": Mood.choices,
             "first_steps": FirstStep.choices,
             "saved_levels": [(g, saved_levels[g.pk]) for g in chosen_goals if g.pk in saved_levels],

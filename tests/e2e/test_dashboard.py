@@ -4,6 +4,7 @@ reload, and after the server was cut and came back, what happened meanwhile is t
 import pytest
 from playwright.sync_api import expect
 
+from classroom.models import UsageEvent
 from classroom.realtime import publish
 from logbook import entries
 from logbook.models import LogbookEntry
@@ -161,3 +162,44 @@ def test_alerts_say_why_and_can_be_switched_off(world, new_context):
     expect(teacher.locator("[data-dashboard][data-live='1']")).to_have_count(1)
     expect(teacher.get_by_test_id("alert-full")).to_have_count(0)
     expect(teacher.get_by_test_id("alert-full-on")).not_to_be_checked()
+
+
+def test_a_help_request_goes_to_the_teachers_queue_and_ik_kom_eraan_comes_back(world, new_context):
+    from classroom import actions as classroom_actions
+
+    lesson = world.fractions
+    classroom_actions.start_lesson(lesson, acting_user=world.teacher)
+    teacher = new_context().new_page()
+    log_in_teacher(teacher)
+    teacher.goto(f"/leerkracht/les/{lesson.pk}/")
+    expect(teacher.locator("[data-dashboard][data-live='1']")).to_have_count(1)
+    queue = teacher.get_by_test_id("help-queue")
+    expect(queue).to_contain_text("Niemand vraagt om hulp.")
+
+    pupil = new_context(touch=True).new_page()
+    log_in_as_noor(pupil, world)
+    pupil.goto(f"/leerling/logboek/{lesson.pk}/")
+    expect(pupil.locator("[data-logbook][data-ready]")).to_have_count(1)
+    # One small button beside the title opens three pictures; the steps stay as they were.
+    pupil.get_by_test_id("help-open").tap()
+    pupil.get_by_test_id("help-dont_understand").tap()
+    expect(pupil.get_by_test_id("help-waiting")).to_be_visible()
+
+    request = queue.get_by_test_id("help-request").filter(has_text="Noor")
+    expect(request).to_contain_text("Ik snap het niet")
+    expect(request).to_contain_text("0 min")
+    request.get_by_test_id("help-answer-coming").click()
+    expect(request.get_by_test_id("help-on-the-way")).to_be_visible()
+    # Noor's screen says so by itself.
+    expect(pupil.get_by_test_id("help-coming")).to_contain_text("Ik kom eraan!")
+
+    pupil.get_by_test_id("help-open").tap()
+    pupil.get_by_test_id("help-go-on").tap()
+    expect(pupil.get_by_test_id("help-open")).to_have_text("Hulp nodig?")
+    expect(queue).to_contain_text("Niemand vraagt om hulp.")
+    verbs = list(
+        UsageEvent.objects.filter(pupil=world.pupil, verb__startswith="help_")
+        .order_by("pk")
+        .values_list("verb", flat=True)
+    )
+    assert verbs == ["help_asked", "help_answered", "help_closed"]

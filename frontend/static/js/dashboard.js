@@ -319,13 +319,64 @@ if (root) {
         }
       }
     }
+    if (alertOn("help")) {
+      const long = waiting().filter((r) => !r.help.coming && minutesSince(r.help.asked_at) >= HELP_ALERT_MINUTES);
+      if (long.length) items.push(["help", format(texts.alertHelp, { minutes: HELP_ALERT_MINUTES, names: long.map((r) => r.name).join(", ") })]);
+    }
     alertsEl.querySelector("[data-alert-list]").replaceChildren(
       ...items.map(([kind, text]) => el("li", { class: `alert alert-${kind}`, "data-testid": `alert-${kind}`, text })),
     );
   }
-  setInterval(renderAlerts, 30000);
+  // Help requests: the teacher's own queue, oldest first, with the waiting time.
+  const helpEl = document.querySelector("[data-help-queue]");
+  const HELP_ICONS = { dont_understand: "icons/reason-dont_understand.svg", done: "icons/yes.svg", missing: "icons/reason-other.svg" };
+  const HELP_ALERT_MINUTES = 3;
+  const waiting = () => sorted().filter((r) => r.help).sort((a, b) => Date.parse(a.help.asked_at) - Date.parse(b.help.asked_at));
+  const minutesSince = (iso) => Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 60000));
+
+  function renderHelp() {
+    if (!helpEl) return;
+    const queue = waiting();
+    helpEl.replaceChildren(
+      ...(queue.length
+        ? queue.map((r) =>
+            el(
+              "li",
+              { "data-testid": "help-request", "data-pupil": r.name },
+              el("img", { src: `${staticUrl}${HELP_ICONS[r.help.reason]}`, alt: "" }),
+              el("strong", { text: r.name }),
+              el("span", { text: state.labels.help[r.help.reason] }),
+              el("small", { class: "waited", text: format(texts.helpWaited, { minutes: minutesSince(r.help.asked_at) }) }),
+              r.help.coming
+                ? el("span", { class: "state-badge working", "data-testid": "help-on-the-way", text: texts.helpComing })
+                : el("button", { type: "button", class: "button", "data-help-answer": "coming", "data-pupil": r.pupil, "data-testid": "help-answer-coming", text: texts.helpComing }),
+              el("button", { type: "button", class: "button secondary", "data-help-answer": "done", "data-pupil": r.pupil, "data-testid": "help-answer-done", text: texts.helpDone }),
+            ),
+          )
+        : [el("li", { class: "empty", text: texts.helpNone })]),
+    );
+  }
+
+  helpEl?.addEventListener("click", async (event) => {
+    const button = event.target.closest("[data-help-answer]");
+    if (!button) return;
+    button.disabled = true;
+    let result;
+    try {
+      result = await postJSON("/api/logbook-entries/help-answer/", { lesson: lessonId, pupil: Number(button.dataset.pupil), answer: button.dataset.helpAnswer });
+    } catch {
+      result = { ok: false, data: { detail: [texts.failed] } };
+    }
+    if (!result.ok) {
+      button.disabled = false;
+      if (status) { status.hidden = false; status.textContent = errorText(result.data) || texts.failed; }
+    }
+  });
+
+  setInterval(() => { renderAlerts(); renderHelp(); }, 30000);
 
   function render(only) {
+    renderHelp();
     renderAlerts();
     renderEvaluation();
     renderFilters();

@@ -182,6 +182,24 @@ async function choose(section, button) {
   }
 }
 
+// "Ik heb hulp nodig" with a pictured reason, or "ik kan verder": the tap shows at once;
+// the teacher's "ik kom eraan" arrives live (entry.changed: the region is fetched again).
+async function askHelp(button) {
+  speak(button.dataset.say || "");
+  button.setAttribute("aria-pressed", "true");
+  say(text.saving, "saving");
+  const result = await submit("/api/logbook-entries/help/", { lesson, reason: button.dataset.help });
+  if (result.state === "saved") {
+    say(text.saved, "saved");
+    refresh();
+  } else if (result.state === "refused") {
+    button.setAttribute("aria-pressed", "false");
+    say(errorText(result.data) || text.failed, "failed");
+  } else {
+    say(text.queued, "saving");
+  }
+}
+
 function pressOne(container, selector, button) {
   container.querySelectorAll(selector).forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
 }
@@ -249,6 +267,9 @@ async function refresh(force = false) {
       if (photoBox) root.append(photoBox); // out of the old region before it goes
       region.replaceWith(next);
       region = next;
+      const help = document.querySelector("[data-help-box]");
+      const nextHelp = doc.querySelector("[data-help-box]");
+      if (help && nextHelp) help.replaceWith(nextHelp);
       placePhotoBox();
       show(phaseChanged || evaluatedNow ? firstStep() : step);
       root.dataset.refreshes = String(Number(root.dataset.refreshes || 0) + 1);
@@ -296,6 +317,10 @@ if (root) {
       section.querySelector("[data-evaluation-form]").hidden = false;
     }
     if (event.target.closest("[data-evaluate]")) evaluate(section);
+  });
+  document.addEventListener("click", (event) => {
+    const help = event.target.closest("button[data-help]");
+    if (help) askHelp(help);
   });
   window.addEventListener("outbox:drained", () => refresh(true));
   let opened = false;
