@@ -245,3 +245,26 @@ def test_a_kleuter_plans_without_reading_and_the_teacher_sees_the_photo(
     )
     size = lees.get_by_test_id("plan-photo").locator("img").evaluate("(i) => i.naturalWidth")
     assert size > 0  # served to the teacher
+
+
+def test_the_teachers_planbord_page_follows_the_children_live(world, new_context):
+    teacher = new_context().new_page()
+    teacher.set_viewport_size({"width": 1366, "height": 657})
+    log_in_teacher(teacher)
+    teacher.goto(f"/leerkracht/groep/{world.group.pk}/planbord/")
+    expect(teacher.locator("body[data-live='1']")).to_have_count(1)
+    teacher.evaluate("window.stillTheSamePage = true")
+    expect(teacher.get_by_test_id("not-chosen")).to_contain_text("Daan")
+
+    daan = child_on_board(new_context, world, "Daan", ["moon", "tree", "car"])
+    tile(daan, "Leeshoek").tap()
+    expect(daan.get_by_test_id("board-state")).to_have_text("Bewaard")
+
+    # Daan has chosen: the teacher's lists follow without a reload.
+    expect(teacher.get_by_test_id("not-chosen")).not_to_contain_text("Daan")
+    row = teacher.locator("[data-testid=child-row][data-child='Daan']")
+    expect(row).to_contain_text("Leeshoek")
+    expect(teacher.get_by_test_id("activity-row").filter(has_text="Leeshoek")).to_contain_text(
+        "1 van 3 tegelijk"
+    )
+    assert teacher.evaluate("window.stillTheSamePage") is True
