@@ -88,6 +88,11 @@ urlpatterns = [
     path("leerling/logboek/<int:lesson_id>/", logbook.pupil_logbook, name="pupil-logbook"),
     path("leerkracht/les/<int:lesson_id>/", logbook.lesson_page, name="lesson"),
     path(
+        "leerkracht/les/<int:lesson_id>/digibord/",
+        logbook.lesson_digibord,
+        name="lesson-digibord",
+    ),
+    path(
         "leerkracht/les/<int:lesson_id>/instellingen/",
         logbook.lesson_settings,
         name="lesson-settings",

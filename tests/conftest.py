@@ -429,6 +429,7 @@ def pages_by_role(w) -> dict[str, list[str]]:
             "/leerkracht/",
             f"/leerkracht/groep/{w.group.pk}/",
             f"/leerkracht/les/{w.lesson.pk}/",
+            f"/leerkracht/les/{w.lesson.pk}/digibord/?fotos=1",
             f"/leerkracht/groep/{w.group.pk}/les/nieuw/?van={w.lesson.pk}",
             f"/leerkracht/groep/{w.group.pk}/doelen/",
             f"/leerkracht/blok/{w.block.pk}/",

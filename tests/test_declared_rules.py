@@ -150,6 +150,7 @@ PAGE_OPERATIONS = {
     "frontend:lesson": [(Lesson, "view_dashboard")],
     "frontend:lesson-control": [(Lesson, "run")],
     "frontend:lesson-settings": [(Lesson, "change")],
+    "frontend:lesson-digibord": [(Lesson, "view_dashboard")],
     "frontend:lesson-new": [(Lesson, "create")],
     "frontend:lesson-edit": [(Lesson, "change")],
     "frontend:lesson-delete": [(Lesson, "change")],

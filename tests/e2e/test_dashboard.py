@@ -203,3 +203,34 @@ def test_a_help_request_goes_to_the_teachers_queue_and_ik_kom_eraan_comes_back(w
         .values_list("verb", flat=True)
     )
     assert verbs == ["help_asked", "help_answered", "help_closed"]
+
+
+def test_the_lesson_digibord_for_thirty_pupils_fits_and_follows_live(world, new_context):
+    """At 1920x1080 with 30 pupils the class screen shows places, goals, the instruction
+    group and the lesson's dot without scrolling, no name, and follows a choice live."""
+    from classroom import actions as classroom_actions
+
+    for i in range(28):
+        classroom_actions.create_pupil(group=world.group, display_name=f"Kind {i + 1}")
+    lesson = world.fractions
+    classroom_actions.start_lesson(lesson, acting_user=world.teacher)
+    board = new_context().new_page()
+    board.set_viewport_size({"width": 1920, "height": 1080})
+    log_in_teacher(board)
+    board.goto(f"/leerkracht/les/{lesson.pk}/digibord/")
+    expect(board.locator("body[data-live='1']")).to_have_count(1)
+    quadrant = board.get_by_test_id("ld-quadrant")
+    box = quadrant.bounding_box()
+    assert box and box["y"] + box["height"] <= 1080, box
+    assert board.evaluate("document.documentElement.scrollHeight") <= 1080
+    text = board.get_by_test_id("lesson-digibord").inner_text()
+    assert "Noor" not in text and "Kind 1" not in text
+    expect(board.get_by_test_id("ld-progress")).to_contain_text("0 aan het werk")
+
+    pupil = new_context(touch=True).new_page()
+    log_in_as_noor(pupil, world)
+    pupil.goto(f"/leerling/logboek/{lesson.pk}/")
+    expect(pupil.locator("[data-logbook][data-ready]")).to_have_count(1)
+    tap_and_wait(pupil, "section-place", "place-Stiltehoek")
+    expect(board.get_by_test_id("ld-places")).to_contain_text("Stiltehoek1")
+    expect(board.get_by_test_id("ld-progress")).to_contain_text("1 aan het werk")

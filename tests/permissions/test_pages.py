@@ -107,6 +107,12 @@ PAGES = [
         data=lesson_settings,
     ),
     Page(
+        "frontend:lesson-digibord",
+        "get",
+        lambda w: f"/leerkracht/les/{w.lesson.pk}/digibord/",
+        MANAGERS,
+    ),
+    Page(
         "frontend:lesson-new",
         "get",
         lambda w: f"/leerkracht/groep/{w.group.pk}/les/nieuw/?van={w.lesson.pk}",
