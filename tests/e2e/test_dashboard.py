@@ -1,6 +1,8 @@
 """The teacher's live dashboard in real browsers: a pupil's choices appear without a
 reload, and after the server was cut and came back, what happened meanwhile is there."""
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
@@ -234,3 +236,33 @@ def test_the_lesson_digibord_for_thirty_pupils_fits_and_follows_live(world, new_
     tap_and_wait(pupil, "section-place", "place-Stiltehoek")
     expect(board.get_by_test_id("ld-places")).to_contain_text("Stiltehoek1")
     expect(board.get_by_test_id("ld-progress")).to_contain_text("1 aan het werk")
+
+
+@pytest.mark.parametrize("size", [(1366, 657), (1920, 1080)], ids=["laptop", "digibord"])
+def test_thirty_pupils_fit_one_screen_at_a_glance(world, new_context, size):
+    from classroom import actions as classroom_actions
+
+    for i in range(28):
+        classroom_actions.create_pupil(group=world.group, display_name=f"Leerling {i + 1:02}")
+    lesson = world.fractions
+    classroom_actions.start_lesson(lesson, acting_user=world.teacher)
+    width, height = size
+    teacher = new_context().new_page()
+    teacher.set_viewport_size({"width": width, "height": height})
+    log_in_teacher(teacher)
+    teacher.goto(f"/leerkracht/les/{lesson.pk}/")
+    expect(teacher.locator("[data-dashboard][data-live='1']")).to_have_count(1)
+    teacher.get_by_test_id("compact-toggle").click()
+    tiles = teacher.get_by_test_id("entry-row")
+    expect(tiles).to_have_count(30)
+    for box in [tiles.nth(i).bounding_box() for i in range(30)]:
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, box
+        assert box["x"] + box["width"] <= width, box
+    if os.environ.get("LEERREGIE_SHOTS"):
+        teacher.screenshot(path=f"{os.environ['LEERREGIE_SHOTS']}/compact-{width}.png")
+    # A tile opens as the pupil's whole card, with "Beslis voor"; the choice is kept.
+    noor = card(teacher, "Noor")
+    noor.locator(".pupil-card-head").click()
+    expect(noor.get_by_text("Beslis voor Noor")).to_be_visible()
+    teacher.reload()
+    expect(teacher.get_by_test_id("compact-toggle")).to_have_attribute("aria-pressed", "true")

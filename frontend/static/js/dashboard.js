@@ -27,6 +27,7 @@ if (root) {
   let queued = [];
   let filter = "all";
   const open = new Set(); // pupils whose "decide for" panel is open
+  let expanded = null; // the pupil whose tile shows its whole card (class at a glance)
 
   const el = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
@@ -152,6 +153,26 @@ if (root) {
         el("dd", { "data-testid": "partner-cell" }, partnerText(entry), who(entry, "partner")),
       ),
     );
+    // The tile of the class at a glance: the same decisions as icons, one line.
+    const place = entry?.place ? state.places.find((p) => p.id === entry.place) : null;
+    const icon = (path, label) => el("img", { src: `${staticUrl}${path}`, alt: label, title: label, width: 20, height: 20 });
+    item.append(
+      el(
+        "p",
+        { class: "compact-line", "data-testid": "compact-line" },
+        el("span", {}, (entry?.goals || []).map((g) => g.code).join(" ") || "–", who(entry, "goal")),
+        el("span", {}, entry?.instruction === true ? icon("icons/teacher.svg", texts.instruction) : "–", who(entry, "instruction")),
+        el("span", {}, place ? icon(`pictograms/${place.icon}.svg`, place.name) : "–", who(entry, "place")),
+        el("span", {}, entry && entry.alone === false ? icon("icons/pupil.svg", partnerText(entry)) : entry?.alone ? texts.alone : "–", who(entry, "partner")),
+        row.help ? el("span", { class: "help-mark", title: state.labels.help[row.help.reason], "data-testid": "tile-help", text: "✋" }) : null,
+      ),
+    );
+    item.querySelector(".pupil-card-head").addEventListener("click", () => {
+      if (!document.body.classList.contains("class-compact")) return;
+      item.classList.toggle("expanded");
+      expanded = item.classList.contains("expanded") ? row.pupil : null;
+    });
+    if (expanded === row.pupil) item.classList.add("expanded");
     const details = el("details", { class: "no-print", open: open.has(row.pupil) }, el("summary", { text: format(texts.decideFor, { name: row.name }) }), panel(row));
     details.addEventListener("toggle", () => (details.open ? open.add(row.pupil) : open.delete(row.pupil)));
     item.append(details);
@@ -375,7 +396,18 @@ if (root) {
 
   setInterval(() => { renderAlerts(); renderHelp(); }, 30000);
 
+  // The class at a glance: every pupil a small tile, the rest beside it (kept per device).
+  const compactToggle = document.querySelector("[data-compact-toggle]");
+  function setCompact(on) {
+    document.body.classList.toggle("class-compact", on);
+    if (compactToggle) compactToggle.setAttribute("aria-pressed", String(on));
+    localStorage.setItem("leerregie-compact", on ? "on" : "off");
+  }
+  compactToggle?.addEventListener("click", () => setCompact(!document.body.classList.contains("class-compact")));
+  setCompact(localStorage.getItem("leerregie-compact") === "on");
+
   function render(only) {
+    gridEl.classList.toggle("not-started", !state.summary.started);
     renderHelp();
     renderAlerts();
     renderEvaluation();
