@@ -60,6 +60,24 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def goal_blocks(group, goals, chosen: set[str]) -> list[dict]:
+    """A group's goals by block for checkbox tiles: the current block first and open, then
+    the others newest first; a block with a chosen goal opens too."""
+    current = current_block(group)
+    current_id = current.pk if current is not None else None
+    blocks: dict[int, dict] = {}
+    for goal in goals:
+        block = blocks.setdefault(
+            goal.block_id,
+            {"block": goal.block, "goals": [], "current": goal.block_id == current_id},
+        )
+        block["goals"].append({"goal": goal, "checked": str(goal.pk) in chosen})
+    result = sorted(blocks.values(), key=lambda b: not b["current"])
+    for block in result:
+        block["open"] = block["current"] or any(g["checked"] for g in block["goals"])
+    return result
+
+
 class DateInput(forms.DateInput):
     """A date control that shows the saved date: a `type=date` input reads ISO only
     (a localised "02-10-2026" would show empty and be lost on saving unchanged)."""
@@ -213,22 +231,9 @@ class LessonForm(LessonSettingsForm):
         return {str(pk) for pk in self.initial.get(name, [])}
 
     def goal_blocks(self) -> list[dict]:
-        """The group's goals by block for the checkboxes: the current block first and
-        open, then the others newest first; a block with a chosen goal opens too."""
-        chosen = self._selected("goal_options")
-        current = current_block(self.lesson.group)
-        current_id = current.pk if current is not None else None
-        blocks: dict[int, dict] = {}
-        for goal in self.fields["goal_options"].queryset:
-            block = blocks.setdefault(
-                goal.block_id,
-                {"block": goal.block, "goals": [], "current": goal.block_id == current_id},
-            )
-            block["goals"].append({"goal": goal, "checked": str(goal.pk) in chosen})
-        result = sorted(blocks.values(), key=lambda b: not b["current"])
-        for block in result:
-            block["open"] = block["current"] or any(g["checked"] for g in block["goals"])
-        return result
+        return goal_blocks(
+            self.lesson.group, self.fields["goal_options"].queryset, self._selected("goal_options")
+        )
 
     def place_choices(self) -> list[dict]:
         chosen = self._selected("place_options")

@@ -8,11 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from classroom.models import Group, Place
 from classroom.pictograms import ACTIVITY_PICTURE_CHOICES, PLACE_ICON_CHOICES
-from goals.booklet import current_block
 from goals.models import Goal
 from planboard.models import Activity
 
-from .forms import SafeModelMultipleChoiceField
+from .forms import SafeModelMultipleChoiceField, goal_blocks
 
 
 class PlaceForm(forms.Form):
@@ -84,24 +83,8 @@ class ActivityForm(forms.Form):
             self.fields.pop("active")
 
     def goal_blocks(self) -> list[dict]:
-        """The group's goals by block, the current block first and open."""
         if self.is_bound:
             chosen = set(self.data.getlist("goals"))
         else:
             chosen = {str(pk) for pk in self.initial.get("goals", [])}
-        current = current_block(self.group)
-        blocks: dict[int, dict] = {}
-        for goal in self.fields["goals"].queryset:
-            entry = blocks.setdefault(
-                goal.block_id,
-                {
-                    "block": goal.block,
-                    "goals": [],
-                    "current": current is not None and goal.block_id == current.pk,
-                },
-            )
-            entry["goals"].append({"goal": goal, "checked": str(goal.pk) in chosen})
-        result = sorted(blocks.values(), key=lambda b: not b["current"])
-        for entry in result:
-            entry["open"] = entry["current"] or any(g["checked"] for g in entry["goals"])
-        return result
+        return goal_blocks(self.group, self.fields["goals"].queryset, chosen)
