@@ -42,6 +42,7 @@ UI_TEXTS = {
     "filterInstruction": _("Instruction"),
     "filterWorking": _("Working"),
     "filterEvaluated": _("Evaluated"),
+    "stateLocked": _("locked"),
     "stateNone": _("no entry yet"),
     "stateWorking": _("working"),
     "stateEvaluated": _("evaluated"),

@@ -223,6 +223,8 @@ def row(pupil: Pupil, entry: LogbookEntry | None) -> dict:
         "state": _state(entry),
         "entry": None,
         "help": None,
+        # Locked out after wrong picture codes: "op slot", not "nog niets ingevuld".
+        "locked": pupil.is_locked(),
     }
     if entry is not None and entry.help_reason:
         data["help"] = {

@@ -51,6 +51,7 @@ class Row(TypedDict):
     state: Literal["none", "working", "evaluated"]
     entry: EntryLine | None
     help: HelpLine | None
+    locked: bool  # locked out after wrong picture codes
 
 
 class Position(TypedDict):

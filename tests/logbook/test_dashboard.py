@@ -210,3 +210,18 @@ def test_per_pupil_dots_name_the_pupil(world, client):
     listed = page.split('data-testid="pupil-positions"')[1].split("</ul>")[0]
     assert "Daan: regie" in listed and "Noor: regie" in listed
     assert listed.index("Daan") < listed.index("Noor")
+
+
+def test_a_locked_out_pupil_is_op_slot_on_the_dashboard(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from classroom.models import Pupil
+
+    Pupil.objects.filter(pk=world.classmate.pk).update(
+        locked_until=timezone.now() + timedelta(minutes=5)
+    )
+    rows = {r["pupil"]: r for r in dashboard.snapshot(world.lesson)["pupils"]}
+    assert rows[world.classmate.pk]["locked"] is True
+    assert rows[world.pupil.pk]["locked"] is False

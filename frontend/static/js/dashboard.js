@@ -139,7 +139,10 @@ if (root) {
         id: `pupil-${row.pupil}`,
       },
       el("div", { class: "pupil-card-head" }, avatar(row), el("strong", { text: row.name }),
-        el("span", { class: `state-badge ${row.state}`, "data-testid": "entry-state", text: `${row.state === "none" ? "! " : row.state === "evaluated" ? "✓ " : ""}${stateLabel}` }), mood),
+        row.locked
+          ? el("span", { class: "state-badge locked", "data-testid": "entry-state", text: `🔒 ${texts.stateLocked}` })
+          : el("span", { class: `state-badge ${row.state}`, "data-testid": "entry-state", text: `${row.state === "none" && state.summary.started ? "! " : row.state === "evaluated" ? "✓ " : ""}${stateLabel}` }),
+        mood),
       el(
         "dl",
         {},
@@ -164,6 +167,7 @@ if (root) {
         el("span", {}, entry?.instruction === true ? icon("icons/teacher.svg", texts.instruction) : "–", who(entry, "instruction")),
         el("span", {}, place ? icon(`pictograms/${place.icon}.svg`, place.name) : "–", who(entry, "place")),
         el("span", {}, entry && entry.alone === false ? icon("icons/pupil.svg", partnerText(entry)) : entry?.alone ? texts.alone : "–", who(entry, "partner")),
+        row.locked ? el("span", { class: "help-mark", title: texts.stateLocked, "data-testid": "tile-locked", text: "🔒" }) : null,
         row.help ? el("span", { class: "help-mark", title: state.labels.help[row.help.reason], "data-testid": "tile-help", text: "✋" }) : null,
       ),
     );
