@@ -30,7 +30,7 @@ from goals.models import Goal
 
 from . import actions, dashboard, entries
 from .entries import ENTRY_ASPECTS
-from .models import ConversationNote, HelpReason, LogbookEntry, Photo
+from .models import ConversationNote, LogbookEntry, Photo
 
 
 class ReadableLessonField(ReadableField):
@@ -202,9 +202,12 @@ class OverrideSerializer(ChoiceSerializer):
 
 class HelpSerializer(serializers.Serializer):
     lesson = ReadableLessonField()
-    reason = serializers.ChoiceField(
-        choices=[*HelpReason.choices, ("", "")],
-        help_text="why help is needed; empty: 'ik kan verder' (the request ends)",
+    # A plain string (the action checks it): one enum of reasons in the schema, the
+    # entry's own `help_reason`.
+    reason = serializers.CharField(
+        allow_blank=True,
+        max_length=20,
+        help_text="dont_understand, done or missing; empty: 'ik kan verder' (the request ends)",
     )
 
 
