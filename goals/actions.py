@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from classroom import usage
@@ -146,9 +147,8 @@ def update_goal(
             % {"block": goal.block.name, "code": code}
         )
     marked = max(
-        [m.level for m in goal.self_assessments.all()]
-        + [m.level for m in goal.teacher_assessments.all()],
-        default=0,
+        goal.self_assessments.aggregate(top=Max("level"))["top"] or 0,
+        goal.teacher_assessments.aggregate(top=Max("level"))["top"] or 0,
     )
     if marked > len(levels):
         raise ValidationError(

@@ -311,13 +311,15 @@ def event(lesson_id: int, seq: int, pupil_id: int | None) -> dict:
 
 def class_view(lesson: Lesson) -> dict:
     """What the digibord shows the class: numbers per place and per goal, how many are in
-    the instruction group and how far the class is; never a name (the pictures of the
-    instruction group only when the teacher asks, without names)."""
+    the instruction group, how far the class is and the lesson's position (from the same
+    entries); never a name (the pictures of the instruction group only when the teacher
+    asks, without names)."""
     pupils = list(_active_pupils(lesson.group_id))
     entries = list(_entries([lesson.pk]))
     by_pupil = {e.pupil_id: e for e in entries}
-    places = {place.pk: 0 for place in lesson.group.places.all()}
-    goals: dict[int, int] = {}
+    places = list(lesson.group.places.all())
+    at_place = {place.pk: 0 for place in places}
+    goals: dict[int, list] = {}
     instruction = []
     states = {"none": 0, "working": 0, "evaluated": 0}
     for pupil in pupils:
@@ -325,22 +327,20 @@ def class_view(lesson: Lesson) -> dict:
         states[_state(entry)] += 1
         if entry is None:
             continue
-        if entry.place_id in places:
-            places[entry.place_id] += 1
+        if entry.place_id in at_place:
+            at_place[entry.place_id] += 1
         for goal in entry.goals.all():
-            goals[goal.pk] = goals.get(goal.pk, 0) + 1
+            goals.setdefault(goal.pk, [goal, 0])[1] += 1
         if entry.instruction:
             instruction.append(pupil)
-    goal_objects = {g.pk: g for g in Goal.objects.filter(pk__in=goals)}
     return {
-        "places": [
-            {"place": place, "count": places[place.pk]} for place in lesson.group.places.all()
-        ],
+        "places": [{"place": place, "count": at_place[place.pk]} for place in places],
         "goals": sorted(
-            ({"goal": goal_objects[pk], "count": n} for pk, n in goals.items()),
+            ({"goal": goal, "count": n} for goal, n in goals.values()),
             key=lambda g: (g["goal"].position, g["goal"].code),
         ),
         "instruction": instruction,
         "states": states,
         "total": len(pupils),
+        "position": _position(lesson, [p.pk for p in pupils], entries),
     }

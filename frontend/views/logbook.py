@@ -138,13 +138,14 @@ def lesson_digibord(request, lesson_id: int):
     """The lesson on the class screen: big, from across the room, no names (the pupils'
     pictures of the instruction group only with ?fotos=1). Live (lesson-digibord.js)."""
     lesson = _managed_lesson(request, lesson_id, "view_dashboard")
-    position = dashboard.lesson_position(lesson)
+    view = dashboard.class_view(lesson)
+    position = view["position"]
     return render(
         request,
         "teacher/lesson_digibord.html",
         {
             "lesson": lesson,
-            "view": dashboard.class_view(lesson),
+            "view": view,
             "position": position,
             # The lesson's two dots only: a pupil's dot beside the class is a mark.
             "dots": quadrant_dots(position, {}) | {"pupils": []},

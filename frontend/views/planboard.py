@@ -92,16 +92,12 @@ def corner_photo_change(request, activity_id: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Saved"))
-    return redirect(back + (f"?datum={request.POST['datum']}" if request.POST.get("datum") else ""))
-
-
-def _parse_day(value: str | None) -> date | None:
-    """A real date a school plans for (2026-02-30 and 9999-12-31 are not)."""
-    return school_day(value)
+    day = school_day(request.POST.get("datum"))
+    return redirect(back + (f"?datum={day:%Y-%m-%d}" if day else ""))
 
 
 def _day(request) -> date:
-    return _parse_day(request.GET.get("datum") or request.POST.get("datum")) or timezone.localdate()
+    return school_day(request.GET.get("datum") or request.POST.get("datum")) or timezone.localdate()
 
 
 def _week(group: Group, day: date) -> list[dict]:
@@ -182,7 +178,7 @@ def teacher_board(request, group_id: int):
 def teacher_board_change(request, group_id: int):
     """Compose the day: switch activities, make moetjes, reuse the last board, move."""
     group = _managed_group(request, group_id)
-    if request.POST.get("datum") and _parse_day(request.POST["datum"]) is None:
+    if request.POST.get("datum") and school_day(request.POST["datum"]) is None:
         # A change for a day that is not on the calendar is not made on another day.
         messages.error(request, _("That is not a day on the calendar."))
         return redirect("frontend:teacher-planboard", group_id=group.pk)
@@ -267,7 +263,7 @@ def _copy(request, group: Group, day: date, command: str, back: str):
     """This day's activities to another day, or this week's (Monday to Friday) to the
     next; days that already have activities keep them and are named."""
     if command == "copy_day":
-        target = _parse_day(request.POST.get("naar"))
+        target = school_day(request.POST.get("naar"))
         if target is None or target == day:
             messages.error(request, _("Choose another day to copy to."))
             return redirect(back)

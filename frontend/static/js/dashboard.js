@@ -331,14 +331,15 @@ if (root) {
     const summary = state.summary;
     const started = summary.started_at ? Date.parse(summary.started_at) : null;
     const minutes = started === null ? 0 : Math.floor((Date.now() - started) / 60000);
+    const all = sorted();
     if (alertOn("nothing") && summary.running && minutes >= NOTHING_AFTER_MINUTES) {
-      const names = sorted().filter((r) => r.state === "none").map((r) => r.name);
+      const names = all.filter((r) => r.state === "none").map((r) => r.name);
       if (names.length) items.push(["nothing", format(texts.alertNothing, { minutes, names: names.join(", ") })]);
     }
     if (alertOn("full")) {
       for (const place of state.places) {
         if (!place.capacity) continue;
-        const names = sorted().filter((r) => r.entry?.place === place.id).map((r) => r.name);
+        const names = all.filter((r) => r.entry?.place === place.id).map((r) => r.name);
         if (names.length > place.capacity) {
           items.push(["full", format(texts.alertFull, { place: place.name, capacity: place.capacity, count: names.length, names: names.join(", ") })]);
         }
