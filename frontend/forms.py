@@ -44,14 +44,22 @@ class SchoolDateField(forms.DateField):
             )
 
 
+def positive_int(value) -> int | None:
+    """A posted id as a number, or None: ASCII digits only ("²" is not one) and small
+    enough for the database."""
+    text = str(value or "")
+    if text.isascii() and text.isdigit() and int(text) < 2**63:
+        return int(text)
+    return None
+
+
 class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """A multiple choice of rows whose posted ids are checked as numbers first: an id too
     big for the database ("9" * 30) is an invalid choice, not a 500."""
 
     def _check_values(self, value):
         for pk in value:
-            text = str(pk)
-            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
+            if positive_int(pk) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

@@ -1,7 +1,8 @@
 """Coordinates for the quadrant SVGs (includes/quadrant.html, includes/trajectory.html).
 
-The plot is a 270 px square from (40, 10): belang runs right, regie runs up.
-dashboard.js draws the live dots with the same numbers.
+The plot is a 270 px square from (40, 10): belang runs right, regie runs up. These
+numbers are defined here only: the frame (`{% quadrant_frame %}`) is drawn from them and
+the live figure carries them (`data-q-geometry`) for dashboard.js.
 """
 
 from __future__ import annotations
@@ -11,6 +12,27 @@ from classroom.quadrant import pct
 __all__ = ["pct", "quadrant_dots", "short_name", "trajectory_dots", "x", "y"]
 
 ORIGIN_X, TOP, SIZE = 40, 10, 270
+
+
+def geometry() -> dict:
+    """What the frame template needs: the square, its middle lines and label anchors."""
+    half = SIZE / 2
+    return {
+        "x0": ORIGIN_X,
+        "top": TOP,
+        "size": SIZE,
+        "right": ORIGIN_X + SIZE,
+        "bottom": TOP + SIZE,
+        "mid_x": ORIGIN_X + half,
+        "mid_y": TOP + half,
+        "label_left": ORIGIN_X + 5,
+        "label_right": ORIGIN_X + half + 5,
+        "label_top": TOP + 15,
+        "label_bottom": TOP + SIZE - 8,
+        "axis_x_y": TOP + SIZE + 22,
+        "axis_y_x": ORIGIN_X - 26,
+        "data": f"{ORIGIN_X} {TOP} {SIZE}",
+    }
 
 
 def x(belang) -> float:

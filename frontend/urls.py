@@ -16,6 +16,7 @@ from .views import (
     pupil_data,
     studies,
     teacher,
+    voice,
 )
 
 app_name = "frontend"
@@ -138,6 +139,8 @@ urlpatterns = [
     ),
     path("leerkracht/", teacher.home, name="teacher-home"),
     path("leerkracht/groep/<int:group_id>/", teacher.group, name="group"),
+    path("leerkracht/groep/<int:group_id>/nieuw/", voice.class_voice_page, name="class-voice"),
+    path("leerkracht/groep/<int:group_id>/nieuw/reageer/", voice.react, name="class-voice-react"),
     path("leerkracht/groep/<int:group_id>/kaarten/", teacher.login_cards, name="login-cards"),
     path("leerkracht/groep/<int:group_id>/qr.svg", teacher.group_qr, name="group-qr"),
     path(

@@ -43,6 +43,8 @@ class GoalPage:
     starred: bool = False
     # Filled by logbook.timeline.attach_photos: photos build on goals, not the other way.
     photos: list = field(default_factory=list)
+    # The pupil's own words about this goal (their lesson evaluations): logbook.timeline.
+    words: list = field(default_factory=list)
 
     @property
     def levels(self) -> list[RubricLevel]:
@@ -55,6 +57,11 @@ class GoalPage:
     @property
     def teacher_mark(self) -> TeacherAssessment | None:
         return self.teacher_marks[-1] if self.teacher_marks else None
+
+    def descriptor(self, position: int | None) -> str:
+        """A mark as its words ("3 · Ik kan het zelf"), not a bare number."""
+        level = self.level(position)
+        return f"{position} · {level.descriptor}" if level else str(position)
 
     def level(self, position: int | None) -> RubricLevel | None:
         return next((lv for lv in self.levels if lv.position == position), None)

@@ -10,9 +10,17 @@ from django.utils.translation import gettext as _
 
 from classroom import images, usage
 from classroom.models import Lesson, Pupil
+from classroom.realtime.groups import pupil_group, voice_group
+from classroom.realtime.publish import send_on_commit
 from goals.models import Goal
 
-from .models import ConversationNote, Photo, Prompt
+from .entries import own_entry_event
+from .models import ConversationNote, LogbookEntry, Photo, Prompt, Reaction
+
+
+def voice_changed(group_id: int) -> None:
+    """After commit: the class's "nieuw van de klas" pages fetch again."""
+    send_on_commit(voice_group(group_id), {"type": "voice.changed", "group": group_id})
 
 
 def check_photo_target(
@@ -40,7 +48,7 @@ def add_photo(
     `images.CleanPhoto` that `images.clean_photo` made of it beforehand, outside any
     transaction (it is the slow part: the API does so, before its idempotent
     transaction). A refused upload raises ValidationError and stores nothing.
-    Sends: usage event `photo_added` (never the photo itself)."""
+    Sends: usage event `photo_added` (never the photo itself); `voice.changed`."""
     check_photo_target(pupil=pupil, goal=goal, lesson=lesson, prompt=prompt)
     clean = upload if isinstance(upload, images.CleanPhoto) else images.clean_photo(upload)
     full, thumb, (width, height) = clean.photo, clean.thumbnail, clean.size
@@ -52,6 +60,7 @@ def add_photo(
     try:
         with transaction.atomic():
             photo.save()
+            voice_changed(pupil.group_id)
             usage.record(
                 "photo_added",
                 actor=pupil.user,
@@ -89,3 +98,66 @@ def add_conversation_note(*, acting_user, pupil: Pupil, text: str, goals=()) -> 
         context={"goals": [g.code for g in goals]},
     )
     return note
+
+
+@transaction.atomic
+def react(
+    *,
+    acting_user,
+    entry: LogbookEntry | None = None,
+    photo: Photo | None = None,
+    thumb: bool = False,
+    comment: str = "",
+) -> Reaction:
+    """The teacher answers a pupil's reflection (their evaluated logbook entry) or photo
+    with a thumb or a short comment, which the pupil sees on their own page. One thumb
+    per teacher and thing. Sends: usage event `reacted` (never the words);
+    `voice.changed`; the pupil's `entry.changed` when it is about a lesson."""
+    if (entry is None) == (photo is None):
+        raise ValidationError(_("Answer one reflection or photo."))
+    comment = " ".join(str(comment or "").split())
+    if not thumb and not comment:
+        raise ValidationError(_("Give a thumb or write a short comment."))
+    if len(comment) > Reaction.COMMENT_LENGTH:
+        raise ValidationError(
+            _("A comment is at most %(count)s characters.") % {"count": Reaction.COMMENT_LENGTH}
+        )
+    target = entry or photo
+    pupil = target.pupil
+    if entry is not None and entry.evaluated_at is None:
+        raise ValidationError(_("This pupil has not reflected on the lesson yet."))
+    if (
+        thumb
+        and Reaction.objects.filter(
+            teacher=acting_user, entry=entry, photo=photo, thumb=True
+        ).exists()
+    ):
+        raise ValidationError(_("You gave a thumb already."))
+    reaction = Reaction.objects.create(
+        pupil=pupil, teacher=acting_user, entry=entry, photo=photo, thumb=thumb, comment=comment
+    )
+    voice_changed(pupil.group_id)
+    lesson_id = entry.lesson_id if entry is not None else photo.lesson_id
+    if lesson_id is not None:
+        # The pupil's logbook of that lesson shows it without a reload.
+        own = (
+            LogbookEntry.objects.filter(pupil=pupil, lesson_id=lesson_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if own is not None:
+            send_on_commit(pupil_group(pupil.pk), lambda: own_entry_event(own))
+    usage.record(
+        "reacted",
+        actor=acting_user,
+        obj=reaction,
+        pupil=pupil,
+        group=pupil.group,
+        lesson=entry.lesson if entry is not None else photo.lesson,
+        context={
+            "on": "reflection" if entry is not None else "photo",
+            "thumb": thumb,
+            "has_comment": bool(comment),
+        },
+    )
+    return reaction

@@ -14,3 +14,4 @@ class LogbookConfig(AppConfig):
 
         register_lesson_event(dashboard.event, messages.LessonChanged)
         declare("entry.changed", messages.EntryChanged)
+        declare("voice.changed", messages.VoiceChanged)

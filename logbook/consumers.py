@@ -10,10 +10,10 @@ authorise, join, forward; the page fetches what it shows over HTTP.
 
 from channels.db import database_sync_to_async
 
-from classroom.models import Lesson
+from classroom.models import Group, Lesson
 from classroom.permissions import pupil_of
 from classroom.realtime.consumers import FORBIDDEN, GroupConsumer
-from classroom.realtime.groups import class_group, pupil_group
+from classroom.realtime.groups import class_group, pupil_group, voice_group
 
 
 class PupilLessonConsumer(GroupConsumer):
@@ -53,3 +53,20 @@ class PupilLessonConsumer(GroupConsumer):
     async def lessons_changed(self, event):
         if event["lesson"] == self.lesson_id:
             await self.forward(event)
+
+
+class VoiceConsumer(GroupConsumer):
+    """`ws/leerkracht/groep/<group>/nieuw/`: "nieuw van de klas" for the group's teachers
+    (declared operation `follow_class_voice`). Hints only: the page fetches the stream."""
+
+    url_kwarg = "group_id"
+    operation = "follow_class_voice"
+
+    def find(self, pk):
+        return Group.objects.filter(pk=pk).first()
+
+    def group_for(self, pk):
+        return voice_group(pk)
+
+    async def voice_changed(self, event):
+        await self.forward(event)

@@ -238,6 +238,7 @@ def row(pupil: Pupil, entry: LogbookEntry | None) -> dict:
             "goals": [{"id": g.pk, "code": g.code} for g in entry.goals.all()],
             "instruction": entry.instruction,
             "instruction_reason": entry.instruction_reason or None,
+            "instruction_asked": entry.instruction_asked,
             "alone": entry.alone,
             "partners": [{"id": p.pk, "name": p.display_name} for p in entry.partners.all()],
             "place": entry.place_id,

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from classroom import usage
 from classroom.models import Lesson, Openness, Place, Pupil
 from classroom.quadrant import PUPIL, TEACHER
-from classroom.realtime.groups import pupil_group
+from classroom.realtime.groups import pupil_group, voice_group
 from classroom.realtime.publish import lesson_changed, send_on_commit
 from goals import actions as goal_actions
 from goals.booklet import current_block
@@ -211,6 +211,8 @@ def choose(*, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
     if entry.decided_by.get(aspect) == TEACHER:
         raise ValidationError(_("Your teacher has chosen this for you."))
     context = _set(entry, aspect, value, offer(lesson, pupil, aspect))
+    if aspect == "instruction":
+        entry.instruction_asked = entry.instruction
     entry.decided_by = {**entry.decided_by, aspect: PUPIL}
     entry.save()
     lesson_changed(lesson.pk, pupil.pk)
@@ -348,7 +350,7 @@ def close_help(*, acting_user, pupil: Pupil, lesson: Lesson) -> LogbookEntry:
 def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str, text: str = ""):
     """End of the lesson: progress per chosen goal (also marked in the doelenboekje), how
     it went, and optional words. Sends `logbook_evaluated` and `self_assessed` per goal;
-    `lesson.changed`."""
+    `lesson.changed`; `voice.changed` (the class's "nieuw van de klas")."""
     if lesson.group_id != pupil.group_id:
         raise ValidationError(_("This lesson is not in this pupil's group."))
     if lesson.started_at is None:
@@ -368,6 +370,7 @@ def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str,
     entry.evaluated_at = timezone.now()
     entry.save()
     lesson_changed(lesson.pk, pupil.pk)
+    send_on_commit(voice_group(pupil.group_id), {"type": "voice.changed", "group": pupil.group_id})
     usage.record(
         "logbook_evaluated",
         actor=pupil.user,

@@ -29,6 +29,7 @@ class EntryLine(TypedDict):
     goals: list[GoalRef]
     instruction: bool | None
     instruction_reason: str | None
+    instruction_asked: bool  # the pupil asked for it (kept when the teacher decides otherwise)
     alone: bool | None
     partners: list[PartnerRef]
     place: int | None
@@ -137,3 +138,11 @@ class EntryChanged(TypedDict):
     lesson: int
     pupil: int
     entry: OwnEntry
+
+
+class VoiceChanged(TypedDict):
+    """To `voice.<group>`: something new in the class's "nieuw van de klas" (a
+    reflection, a photo, a reaction). A hint: no pupil, no content."""
+
+    type: Literal["voice.changed"]
+    group: int

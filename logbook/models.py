@@ -104,6 +104,9 @@ class LogbookEntry(models.Model):
         _("reason"), max_length=20, choices=InstructionReason.choices, blank=True
     )
     instruction_text = models.CharField(_("in my own words"), max_length=300, blank=True)
+    # What the pupil asked, kept when the teacher decides otherwise: the dashboard warns
+    # about a pupil who asked for the instruction and is not in the group.
+    instruction_asked = models.BooleanField(_("asked for the instruction"), default=False)
     alone = models.BooleanField(_("works alone"), null=True, blank=True)
     partners = models.ManyToManyField(Pupil, blank=True, related_name="+")
     place = models.ForeignKey(
@@ -136,3 +139,42 @@ class LogbookEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil} · {self.lesson}"
+
+
+class Reaction(models.Model):
+    """The teacher's answer to a pupil's work in "nieuw van de klas": a thumb or a short
+    comment on a reflection (the lesson's logbook entry) or a photo. The pupil sees it
+    on their own pages; it goes with the pupil when they are erased."""
+
+    COMMENT_LENGTH = 140
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="reactions")
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entry = models.ForeignKey(
+        LogbookEntry, on_delete=models.CASCADE, null=True, blank=True, related_name="reactions"
+    )
+    photo = models.ForeignKey(
+        Photo, on_delete=models.CASCADE, null=True, blank=True, related_name="reactions"
+    )
+    thumb = models.BooleanField(_("thumb up"), default=False)
+    comment = models.CharField(_("comment"), max_length=COMMENT_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(entry__isnull=False, photo__isnull=True)
+                    | models.Q(entry__isnull=True, photo__isnull=False)
+                ),
+                name="reaction_on_one_thing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} · {'👍' if self.thumb else self.comment[:20]}"

@@ -3,7 +3,7 @@ the group's teachers write and read them; pupils never see them. Logbook entries
 pupil writes their own (choose, evaluate: `create` with the pupil as parent); a teacher
 decides an aspect for a pupil they teach (`decide_for_pupil`, asked about the pupil)."""
 
-from classroom.models import Lesson
+from classroom.models import Group, Lesson
 from classroom.permissions import (
     MAY_CHANGE,
     MAY_CREATE,
@@ -15,7 +15,7 @@ from classroom.permissions import (
 )
 from goals.permissions import PupilMarkRules, TeacherMarkRules
 
-from .models import ConversationNote, LogbookEntry, Photo
+from .models import ConversationNote, LogbookEntry, Photo, Reaction
 
 register(Photo, PupilMarkRules(group_path="pupil__group_id", pupils_read="own"))
 # Entries change only through choose/evaluate (the pupil's create) and decide_for_pupil.
@@ -34,3 +34,12 @@ register(
 # A pupil's own logbook page follows the lesson live (logbook/consumers.py): an active
 # pupil who may read the lesson; what they hear is their own entry only.
 declare_operation(Lesson, "follow_own_logbook", PUPIL & MAY_READ)
+# The teacher's answers to a pupil's work: the group's teachers write them (asked about
+# the pupil); the pupil reads their own; classmates never.
+register(
+    Reaction,
+    TeacherMarkRules(group_path="pupil__group_id", pupils_read="own"),
+    create=STAFF & MAY_CREATE,
+)
+# "Nieuw van de klas" (the page and its socket): the group's teachers and school admins.
+declare_operation(Group, "follow_class_voice", STAFF & MAY_CHANGE)

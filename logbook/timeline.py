@@ -2,7 +2,7 @@
 
 from classroom.models import Pupil
 
-from .models import Photo
+from .models import LogbookEntry, Photo
 
 
 def attach_photos(pages, pupil: Pupil, block) -> list:
@@ -10,4 +10,23 @@ def attach_photos(pages, pupil: Pupil, block) -> list:
     by_goal = {page.goal.pk: page for page in pages}
     for photo in Photo.objects.filter(pupil=pupil, goal__block=block):
         by_goal[photo.goal_id].photos.append(photo)
+    return pages
+
+
+def attach_words(pages, pupil: Pupil, block) -> list:
+    """Put the pupil's own words (lesson evaluations) on the pages of the goals they
+    chose in that lesson (two queries)."""
+    by_goal = {page.goal.pk: page for page in pages}
+    entries = (
+        LogbookEntry.objects.filter(pupil=pupil, goals__block=block, evaluated_at__isnull=False)
+        .exclude(evaluation_text="")
+        .select_related("lesson")
+        .prefetch_related("goals")
+        .distinct()
+        .order_by("evaluated_at")
+    )
+    for entry in entries:
+        for goal in entry.goals.all():
+            if goal.pk in by_goal:
+                by_goal[goal.pk].words.append(entry)
     return pages

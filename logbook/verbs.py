@@ -108,3 +108,19 @@ HELP_CLOSED = declare(
     HelpClosed,
     app="logbook",
 )
+
+
+class Reacted(TypedDict):
+    on: Annotated[Literal["reflection", "photo"], Key("what the teacher answered")]
+    thumb: Annotated[bool, Key("a thumb up")]
+    has_comment: Annotated[
+        bool, Key("whether the teacher wrote a comment (the words are not in this dataset)")
+    ]
+
+
+REACTED = declare(
+    "reacted",
+    "the teacher answered a pupil's reflection or photo with a thumb or a comment",
+    Reacted,
+    app="logbook",
+)

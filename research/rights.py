@@ -50,6 +50,7 @@ def pupil_data(pupil: Pupil) -> bytes:
                 "instruction": e.instruction,
                 "instruction_reason": e.instruction_reason,
                 "instruction_text": e.instruction_text,
+                "instruction_asked": e.instruction_asked,
                 "alone": e.alone,
                 "partners": [p.display_name for p in e.partners.all()],
                 "place": e.place.name if e.place else None,

@@ -442,6 +442,7 @@ def pages_by_role(w) -> dict[str, list[str]]:
             f"/leerkracht/activiteit/{w.activity.pk}/bewerken/",
             f"/leerkracht/leerling/{w.pupil.pk}/doelenboekje/",
             f"/leerkracht/groep/{w.group.pk}/planbord/",
+            f"/leerkracht/groep/{w.group.pk}/nieuw/",
             f"/leerkracht/leerling/{w.pupil.pk}/planbord/",
             f"/leerkracht/planbord/{w.board.pk}/digibord/",
             f"/leerkracht/groep/{w.group.pk}/kaarten/",

@@ -77,6 +77,7 @@ def test_every_realtime_message_type_has_a_shape():
         "lessons.changed",
         "board.changed",
         "entry.changed",
+        "voice.changed",
     }
     for shape in messages.MESSAGES.values():
         assert schema.is_typeddict(shape)

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from classroom import permissions
 from classroom.models import Group, Lesson, Place, Pupil, School
 from goals.models import Block, Goal, Strand, TeacherAssessment
-from logbook.models import ConversationNote, LogbookEntry, Photo
+from logbook.models import ConversationNote, LogbookEntry, Photo, Reaction
 from planboard.models import Activity, Board, Plan, PlanPhoto
 from research.models import Consent, Intervention, InterventionLesson, Observation, Study
 
@@ -155,6 +155,8 @@ PAGE_OPERATIONS = {
     "frontend:lesson-edit": [(Lesson, "change")],
     "frontend:lesson-delete": [(Lesson, "change")],
     "frontend:teacher-planboard": [(Group, "change")],
+    "frontend:class-voice": [(Group, "follow_class_voice")],
+    "frontend:class-voice-react": [(Group, "follow_class_voice"), (Reaction, "create")],
     "frontend:teacher-planboard-change": [
         (Group, "change"),
         (Plan, "move_child"),

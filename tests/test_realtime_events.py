@@ -40,6 +40,17 @@ def _photo():
     return SimpleUploadedFile("werk.jpg", jpeg_bytes(), content_type="image/jpeg")
 
 
+def _reflection(world):
+    """Daan's evaluated entry, written straight to the table (it sends nothing)."""
+    from django.utils import timezone
+
+    from logbook.models import LogbookEntry
+
+    return LogbookEntry.objects.create(
+        pupil=world.classmate, lesson=world.lesson, mood="great", evaluated_at=timezone.now()
+    )
+
+
 # name: (action, [(group, type)], [usage verbs]). Groups use L (world.lesson), C (the
 # class), B (today's board) and D (Daan, the classmate: his own logbook page).
 CASES = {
@@ -77,13 +88,21 @@ CASES = {
         lambda w: entries.evaluate(
             pupil=w.pupil, lesson=w.lesson, levels={w.goal.pk: 3}, mood="great"
         ),
-        [("lesson.L", "lesson.changed")],
+        # and a hint to the class's "nieuw van de klas" (its teachers' pages)
+        [("lesson.L", "lesson.changed"), ("voice.C", "voice.changed")],
         ["self_assessed", "logbook_evaluated"],
     ),
     "add_photo": (
         lambda w: logbook_actions.add_photo(pupil=w.pupil, upload=_photo(), lesson=w.lesson),
-        [],
+        [("voice.C", "voice.changed")],
         ["photo_added"],
+    ),
+    # The teacher's thumb on Daan's reflection: the class's teachers' pages, and Daan's
+    # own logbook of that lesson (his entry only).
+    "react": (
+        lambda w: logbook_actions.react(acting_user=w.teacher, entry=_reflection(w), thumb=True),
+        [("voice.C", "voice.changed"), ("pupil.D", "entry.changed")],
+        ["reacted"],
     ),
     "add_conversation_note": (
         lambda w: logbook_actions.add_conversation_note(

@@ -18,3 +18,9 @@ def class_group(group_id: int) -> str:
 def pupil_group(pupil_id: int) -> str:
     """One pupil's own screens (their logbook): changes to their own entries only."""
     return f"pupil.{pupil_id}"
+
+
+def voice_group(group_id: int) -> str:
+    """The class's teachers' "nieuw van de klas" pages: new reflections, photos and
+    reactions (a hint only; the page fetches what it shows)."""
+    return f"voice.{group_id}"

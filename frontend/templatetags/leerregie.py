@@ -2,6 +2,8 @@ from django import template
 
 from classroom.pictograms import label
 
+from ..quadrant_svg import geometry
+
 register = template.Library()
 
 
@@ -14,3 +16,27 @@ def pictogram_label(key: str) -> str:
 @register.filter
 def needs_attention(overview, goal) -> bool:
     return overview.needs_attention(goal)
+
+
+@register.inclusion_tag("includes/quadrant_frame.html")
+def quadrant_frame():
+    """The quadrant's square, middle lines and the four names, from the one geometry."""
+    return {"q": geometry()}
+
+
+@register.simple_tag
+def quadrant_geometry() -> str:
+    """ "x0 top size" for the live figure's data-q-geometry (dashboard.js)."""
+    return geometry()["data"]
+
+
+@register.filter
+def thumbed(item, user) -> bool:
+    """Has this teacher given the item of "nieuw van de klas" a thumb already?"""
+    return item.thumbed_by(user)
+
+
+@register.filter
+def descriptor(page, position) -> str:
+    """A booklet mark with its level's words: "3 · Ik kan het zelf"."""
+    return page.descriptor(position)

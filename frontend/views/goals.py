@@ -21,7 +21,7 @@ from classroom.permissions import (
 from goals import actions
 from goals.booklet import block_overview, current_block, pupil_booklet
 from goals.models import Block, Goal, TeacherAssessment
-from logbook.timeline import attach_photos
+from logbook.timeline import attach_photos, attach_words
 
 from ..access import pupil_required, staff_required
 from .goal_editing import blocks_page
@@ -87,7 +87,11 @@ def pupil_booklet_for_teacher(request, pupil_id: int):
             "pupil": pupil,
             "the_block": block,
             "blocks": blocks,
-            "pages": attach_photos(pupil_booklet(pupil, block), pupil, block) if block else [],
+            "pages": (
+                attach_words(attach_photos(pupil_booklet(pupil, block), pupil, block), pupil, block)
+                if block
+                else []
+            ),
             "notes": notes_for(request.user, pupil),
         },
     )

@@ -17,6 +17,7 @@ from classroom.permissions import get_permitted_or_404, get_readable_or_404, pup
 from goals.models import SelfAssessment
 from logbook import dashboard, entries
 from logbook.models import FirstStep, HelpReason, InstructionReason, LogbookEntry, Mood, Photo
+from logbook.voice import reactions_for_lesson
 
 from ..access import pupil_required, staff_required
 from ..forms import LessonSettingsForm
@@ -99,6 +100,11 @@ def pupil_logbook(request, lesson_id: int):
             "first_steps": FirstStep.choices,
             "saved_levels": [(g, saved_levels[g.pk]) for g in chosen_goals if g.pk in saved_levels],
             "photos": list(Photo.objects.filter(pupil=pupil, lesson=lesson).order_by("created_at")),
+            # What the teacher answered to the reflection and its photos (live: the
+            # teacher's reaction sends entry.changed, and the page fetches this again).
+            "reactions": reactions_for_lesson(pupil, lesson)
+            if entry and entry.evaluated_at
+            else [],
         },
     )
 

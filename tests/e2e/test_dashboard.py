@@ -166,6 +166,44 @@ def test_alerts_say_why_and_can_be_switched_off(world, new_context):
     expect(teacher.get_by_test_id("alert-full-on")).not_to_be_checked()
 
 
+def test_partners_are_decided_in_place_and_one_sided_choices_are_marked(world, new_context):
+    """Noor chose Daan, Daan chose Sem (who chose nothing yet): Noor's choice is marked
+    as not mutual, Daan's not yet. The teacher
+    puts Daan with Noor from Daan's card; the confirmation stands in that card and the
+    mark goes, live."""
+    from classroom import actions as classroom_actions
+    from classroom.models import Pupil
+
+    lesson = world.fractions
+    daan = Pupil.objects.get(group=world.group, display_name="Daan")
+    sem = classroom_actions.create_pupil(group=world.group, display_name="Sem")
+    classroom_actions.start_lesson(lesson, acting_user=world.teacher)
+    entries.choose(pupil=world.pupil, lesson=lesson, aspect="partner", value=[daan.pk])
+    entries.choose(pupil=daan, lesson=lesson, aspect="partner", value=[sem.pk])
+    teacher = new_context().new_page()
+    log_in_teacher(teacher)
+    teacher.goto(f"/leerkracht/les/{lesson.pk}/")
+    expect(teacher.locator("[data-dashboard][data-live='1']")).to_have_count(1)
+    noor = card(teacher, "Noor")
+    expect(noor.get_by_test_id("not-mutual")).to_have_text("Daan ↛")
+    expect(noor.get_by_test_id("not-mutual")).to_have_attribute("title", "Daan koos niet terug")
+    # Sem has not chosen yet: Daan's choice is not marked (yet).
+    expect(card(teacher, "Daan").get_by_test_id("partner-cell")).to_have_text("Sem L")
+    expect(card(teacher, "Daan").get_by_test_id("not-mutual")).to_have_count(0)
+
+    row = card(teacher, "Daan")
+    row.get_by_text("Beslis voor Daan").click()
+    row.get_by_test_id("partner-select").select_option(label="Noor")
+    row.get_by_test_id("override-partner").click()
+    expect(row.get_by_test_id("partner-cell")).to_have_text("Noor T")
+    expect(row.get_by_test_id("override-status")).to_have_text("Aangepast voor Daan.")
+    expect(noor.get_by_test_id("not-mutual")).to_have_count(0)
+    expect(noor.get_by_test_id("partner-cell")).to_have_text("Daan L")
+    entry = LogbookEntry.objects.get(pupil=daan, lesson=lesson)
+    assert [p.display_name for p in entry.partners.all()] == ["Noor"]
+    assert entry.decided_by["partner"] == "teacher"
+
+
 def test_a_help_request_goes_to_the_teachers_queue_and_ik_kom_eraan_comes_back(world, new_context):
     from classroom import actions as classroom_actions
 
@@ -267,6 +305,11 @@ def test_thirty_pupils_fit_one_screen_at_a_glance(world, new_context, size):
     for box in boxes:
         assert box["width"] > 0 and box["top"] >= 0 and box["bottom"] <= height, box
         assert box["right"] <= width, box
+    # The lesson's quadrant stands beside the class: on the digibord without scrolling.
+    square = teacher.get_by_test_id("quadrant").locator("svg").bounding_box()
+    assert square and square["x"] >= boxes[0]["right"], square
+    if height >= 1080:
+        assert square["y"] >= 0 and square["y"] + square["height"] <= height, square
     if os.environ.get("LEERREGIE_SHOTS"):
         teacher.screenshot(path=f"{os.environ['LEERREGIE_SHOTS']}/compact-{width}.png")
     # A tile opens as the pupil's whole card, with "Beslis voor"; the choice is kept.

@@ -89,8 +89,13 @@ def test_a_whole_lesson_for_one_pupil(world, new_context, tmp_path):
     expect(row).to_contain_text("Stiltehoek")
     row.get_by_text("Beslis voor Noor").click()
     row.get_by_role("button", name="Geen instructie").click()
-    expect(teacher.get_by_test_id("connection")).to_contain_text("Aangepast voor Noor")
+    # The confirmation stands next to what was tapped, in Noor's card.
+    expect(row.get_by_test_id("override-status")).to_have_text("Aangepast voor Noor.")
     expect(row.get_by_test_id("instruction-cell")).to_contain_text("nee T")
+    # She asked for the instruction and is not in the group: the teacher's page says so.
+    expect(teacher.get_by_test_id("alert-instruction")).to_have_text(
+        "Vroeg om instructie en zit niet in de groep: Noor."
+    )
 
     # The pupil sees the change (live, no reload) and cannot undo it.
     go_to_step(pupil, "instruction")

@@ -97,5 +97,9 @@ def test_the_pupil_booklet_history_for_the_teacher(world, client):
     client.force_login(world.teacher)
     page = client.get(f"/leerkracht/leerling/{world.pupil.pk}/doelenboekje/").content.decode()
     goal_section = page.split(f'id="goal-{world.goal.pk}"')[1].split("</article>")[0]
-    assert goal_section.count("<li>") >= 3  # two own marks and one teacher mark
+    # Two own marks and one teacher mark, each with its level's words, not a bare number.
+    assert goal_section.count('data-testid="self-mark"') >= 2
+    assert goal_section.count('data-testid="teacher-mark"') >= 1
+    descriptor = world.goal.levels.get(position=3).descriptor
+    assert f"3 · {descriptor}" in goal_section
     assert "Oefent nog met noemers." in goal_section

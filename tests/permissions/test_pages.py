@@ -267,6 +267,21 @@ PAGES = [
         },
     ),
     Page(
+        "frontend:class-voice",
+        "get",
+        lambda w: f"/leerkracht/groep/{w.group.pk}/nieuw/",
+        MANAGERS,
+    ),
+    # A thumb on Noor's photo: the group's teachers only (a pupil never answers).
+    Page(
+        "frontend:class-voice-react",
+        "post",
+        lambda w: f"/leerkracht/groep/{w.group.pk}/nieuw/reageer/",
+        MANAGERS,
+        ok=302,
+        data=lambda w: {"on": "photo", "id": w.photo.pk, "thumb": "1"},
+    ),
+    Page(
         "frontend:teacher-planboard",
         "get",
         lambda w: f"/leerkracht/groep/{w.group.pk}/planbord/",

@@ -69,6 +69,14 @@ SOCKETS = [
         "/ws/leerling/les/999999/",
         accepted=frozenset({"pupil", "classmate"}),
     ),
+    # "Nieuw van de klas": the group's teachers, as its HTTP page.
+    Socket(
+        "ws/leerkracht/groep/<int:group_id>/nieuw/",
+        lambda w: f"/ws/leerkracht/groep/{w.group.pk}/nieuw/",
+        None,
+        "/ws/leerkracht/groep/999999/nieuw/",
+        accepted=frozenset({"teacher", "school_admin"}),
+    ),
 ]
 SOCKET_IDS = [s.route.split("/")[1] for s in SOCKETS]
 
@@ -117,6 +125,7 @@ def test_the_sockets_follow_the_http_rules(world):
         "planbord": {"teacher", "school_admin", "pupil", "classmate"},
         "klas": {"teacher", "school_admin", "pupil", "classmate"},
         "leerling": {"pupil", "classmate"},
+        "leerkracht": {"teacher", "school_admin"},
     }
     for socket, name in zip(SOCKETS, SOCKET_IDS, strict=True):
         assert {p for p in everyone if expected(socket, p)[0]} == accepted[name]

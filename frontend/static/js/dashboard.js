@@ -27,6 +27,7 @@ if (root) {
   let queued = [];
   let filter = "all";
   const open = new Set(); // pupils whose "decide for" panel is open
+  const confirmations = new Map(); // pupil -> [state, text]: shown in the panel itself
   let expanded = null; // the pupil whose tile shows its whole card (class at a glance)
 
   const el = (tag, attrs = {}, ...children) => {
@@ -98,6 +99,27 @@ if (root) {
     return entry.partners.map((p) => p.name).join(", ");
   }
 
+  // A partner who did not choose this pupil back (and has chosen): marked "↛".
+  const notMutual = (row, partner) => {
+    const other = rows.get(partner.id)?.entry;
+    return Boolean(other && other.alone !== null && !other.partners.some((p) => p.id === row.pupil));
+  };
+
+  function partnerCell(row) {
+    const entry = row.entry;
+    if (!entry || entry.alone === null || entry.alone) return [partnerText(entry)];
+    const nodes = [];
+    entry.partners.forEach((p, i) => {
+      if (i) nodes.push(", ");
+      nodes.push(
+        notMutual(row, p)
+          ? el("span", { class: "not-mutual", "data-testid": "not-mutual", title: format(texts.notMutual, { name: p.name }), text: `${p.name} ↛` })
+          : p.name,
+      );
+    });
+    return nodes;
+  }
+
   function panel(row) {
     const entry = row.entry;
     const place = el(
@@ -113,6 +135,12 @@ if (root) {
         el("option", { value: g.id, text: `${g.code} ${g.statement}`.slice(0, 60), selected: chosen.has(g.id) }),
       ),
     );
+    const mates = new Set((entry?.partners || []).map((p) => p.id));
+    const partners = el(
+      "select",
+      { "aria-label": texts.with, multiple: true, size: 3, "data-field": "partner", "data-testid": "partner-select" },
+      ...sorted().filter((r) => r.pupil !== row.pupil).map((r) => el("option", { value: r.pupil, text: r.name, selected: mates.has(r.pupil) })),
+    );
     return el(
       "div",
       { class: "decide-panel" },
@@ -120,6 +148,9 @@ if (root) {
       el("button", { type: "button", class: "button secondary", "data-override": "instruction", "data-value": "no", "data-testid": "override-instruction-no", text: texts.noInstruction }),
       state.places.length ? el("span", { class: "row" }, place, el("button", { type: "button", class: "button secondary", "data-override": "place", text: texts.setPlace })) : null,
       state.goals.length ? el("span", { class: "row" }, goals, el("button", { type: "button", class: "button secondary", "data-override": "goal", text: texts.setGoals })) : null,
+      el("span", { class: "row" }, partners, el("button", { type: "button", class: "button secondary", "data-override": "partner", "data-testid": "override-partner", text: texts.setPartners })),
+      el("small", { class: "legend", text: texts.partnersHint }),
+      el("p", { class: "override-status", role: "status", "data-testid": "override-status", "data-state": confirmations.get(row.pupil)?.[0], text: confirmations.get(row.pupil)?.[1] || "" }),
     );
   }
 
@@ -153,7 +184,7 @@ if (root) {
         el("dt", { text: texts.place }),
         el("dd", { "data-testid": "place-cell" }, (entry && placeName(entry.place)) || "–", who(entry, "place")),
         el("dt", { text: texts.with }),
-        el("dd", { "data-testid": "partner-cell" }, partnerText(entry), who(entry, "partner")),
+        el("dd", { "data-testid": "partner-cell" }, ...partnerCell(row), who(entry, "partner")),
       ),
     );
     // The tile of the class at a glance: the same decisions as icons, one line.
@@ -166,7 +197,7 @@ if (root) {
         el("span", {}, (entry?.goals || []).map((g) => g.code).join(" ") || "–", who(entry, "goal")),
         el("span", {}, entry?.instruction === true ? icon("icons/teacher.svg", texts.instruction) : "–", who(entry, "instruction")),
         el("span", {}, place ? icon(`pictograms/${place.icon}.svg`, place.name) : "–", who(entry, "place")),
-        el("span", {}, entry && entry.alone === false ? icon("icons/pupil.svg", partnerText(entry)) : entry?.alone ? texts.alone : "–", who(entry, "partner")),
+        el("span", { class: entry?.partners?.some((p) => notMutual(row, p)) ? "not-mutual" : null }, entry && entry.alone === false ? icon("icons/pupil.svg", partnerText(entry)) : entry?.alone ? texts.alone : "–", who(entry, "partner")),
         row.locked ? el("span", { class: "help-mark", title: texts.stateLocked, "data-testid": "tile-locked", text: "🔒" }) : null,
         row.help ? el("span", { class: "help-mark", title: state.labels.help[row.help.reason], "data-testid": "tile-help", text: "✋" }) : null,
       ),
@@ -189,6 +220,12 @@ if (root) {
       const old = gridEl.querySelector(`[data-pupil-card="${only}"]`);
       if (old) {
         old.replaceWith(card(rows.get(only)));
+        // Whoever chose this pupil: their "did not choose back" mark may have changed.
+        for (const r of rows.values()) {
+          if (r.entry?.partners?.some((p) => p.id === only)) {
+            gridEl.querySelector(`[data-pupil-card="${r.pupil}"]`)?.replaceWith(card(r));
+          }
+        }
         return;
       }
     }
@@ -245,8 +282,10 @@ if (root) {
     for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
     return node;
   };
-  const qx = (belang) => (40 + 270 * (belang || 0)).toFixed(1);
-  const qy = (regie) => (280 - 270 * (regie || 0)).toFixed(1);
+  // The square's geometry comes from the page (frontend/quadrant_svg.py), defined once.
+  const [x0, top, size] = (figure?.dataset.qGeometry || "40 10 270").split(" ").map(Number);
+  const qx = (belang) => (x0 + size * (belang || 0)).toFixed(1);
+  const qy = (regie) => (top + size - size * (regie || 0)).toFixed(1);
   // The server rounds every percentage once (half up); this is only for old snapshots.
   const pct = (share, given) => given ?? Math.round((share || 0) * 100);
 
@@ -335,6 +374,10 @@ if (root) {
     if (alertOn("nothing") && summary.running && minutes >= NOTHING_AFTER_MINUTES) {
       const names = all.filter((r) => r.state === "none").map((r) => r.name);
       if (names.length) items.push(["nothing", format(texts.alertNothing, { minutes, names: names.join(", ") })]);
+    }
+    if (alertOn("instruction")) {
+      const names = all.filter((r) => r.entry?.instruction_asked && r.entry.instruction !== true).map((r) => r.name);
+      if (names.length) items.push(["instruction", format(texts.alertInstruction, { names: names.join(", ") })]);
     }
     if (alertOn("full")) {
       for (const place of state.places) {
@@ -476,18 +519,27 @@ if (root) {
     else apply(event);
   }
 
-  async function override(pupil, aspect, value) {
+  async function override(pupil, aspect, value, from) {
     const row = rows.get(pupil);
+    const inCard = Boolean(from?.closest("[data-pupil-card]"));
     let result;
     try {
       result = await postJSON("/api/logbook-entries/override/", { lesson: lessonId, pupil, aspect, value });
     } catch {
       result = { ok: false, data: { detail: [texts.failed] } };
     }
-    if (status) {
-      status.hidden = false;
-      status.dataset.state = result.ok ? "saved" : "failed";
-      status.textContent = result.ok ? format(texts.changedFor, { name: row.name }) : errorText(result.data);
+    // The confirmation (or the reason it failed) next to what was tapped: in the pupil's
+    // panel (kept across the redraw the event brings), or beside the instruction group.
+    // The event may have redrawn the card already: look the place up now.
+    const message = [result.ok ? "saved" : "failed", result.ok ? format(texts.changedFor, { name: row.name }) : errorText(result.data)];
+    let target = document.querySelector("[data-override-status]");
+    if (inCard) {
+      confirmations.set(pupil, message);
+      target = gridEl.querySelector(`[data-pupil-card="${pupil}"] [data-testid=override-status]`);
+    }
+    if (target) {
+      target.dataset.state = message[0];
+      target.textContent = message[1];
     }
     // The event brings the change; without a connection, the snapshot does.
     if (result.ok && root.dataset.live !== "1") fetchSnapshot();
@@ -508,13 +560,13 @@ if (root) {
     if (aspect === "instruction") value = { wanted: button.dataset.value === "yes" };
     else if (aspect === "place") value = Number(button.parentElement.querySelector("select").value);
     else value = [...button.parentElement.querySelector("select").selectedOptions].map((o) => Number(o.value));
-    override(pupil, aspect, value);
+    override(pupil, aspect, value, button);
   });
 
   addForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const pupil = Number(addForm.querySelector("select").value);
-    if (pupil) override(pupil, "instruction", { wanted: true });
+    if (pupil) override(pupil, "instruction", { wanted: true }, addForm);
   });
 
   const toggle = figure?.querySelector("[data-q-toggle]");
