@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from classroom.models import Pupil, UsageEvent
 from goals.models import GoalStar, SelfAssessment, TeacherAssessment
-from logbook.models import ConversationNote, LogbookEntry, Photo
+from logbook.models import ConversationNote, LogbookEntry, Photo, Reaction
 from planboard.models import Plan, PlanPhoto
 
 from .models import Consent
@@ -80,6 +80,18 @@ def pupil_data(pupil: Pupil) -> bytes:
                 "board__date", "slot__activity__name", "position", "done", "decided_by"
             )
         ),
+        "reactions.json": [
+            {
+                "on": "reflection" if r.entry_id else "photo",
+                "lesson": (r.entry.lesson.title if r.entry_id else None),
+                "photo": f"photos/{r.photo_id}.jpg" if r.photo_id else None,
+                "thumb": r.thumb,
+                "comment": r.comment,
+                "by": r.teacher.get_full_name() or r.teacher.get_username() if r.teacher else None,
+                "created_at": r.created_at,
+            }
+            for r in Reaction.objects.filter(pupil=pupil).select_related("entry__lesson", "teacher")
+        ],
         "consents.json": list(
             Consent.objects.filter(pupil=pupil).values("study__title", "status", "set_at")
         ),

@@ -38,9 +38,10 @@ def _rich_pupil(world, client):
         value={"wanted": True, "reason": "other", "text": "Noor wil uitleg"},
     )
     entries.choose(pupil=world.classmate, lesson=world.lesson, aspect="partner", value=[noor.pk])
-    logbook_actions.add_photo(
+    photo = logbook_actions.add_photo(
         pupil=noor, upload=SimpleUploadedFile("w.jpg", jpeg_bytes()), goal=world.goal
     )
+    logbook_actions.react(acting_user=world.teacher, photo=photo, comment="Mooi gebouwd, Noor!")
     planboard_actions.add_plan_photo(
         pupil=noor, upload=SimpleUploadedFile("toren.jpg", jpeg_bytes()), plan_obj=world.plan
     )
@@ -76,6 +77,9 @@ def test_the_pupils_data_holds_everything_stored_about_them(world, client):
     assert archive.read(plan_photo["file"]).startswith(b"\xff\xd8")  # the JPEG itself
     assert read("consents.json")[0]["status"] == "given"
     assert read("usage_events.json")
+    # What the teacher answered to her work, and who did.
+    (reaction,) = read("reactions.json")
+    assert reaction["comment"] == "Mooi gebouwd, Noor!" and reaction["by"] == "juf.mirjam"
 
 
 def _references(user_id, pupil_id):

@@ -43,7 +43,14 @@ function show(name) {
   root.querySelector("[data-next]").hidden = i >= order.length - 1 || step === "done";
   root.dataset.step = step;
   if (step === "done") summarise();
+  // The evaluation asks about the goals chosen: after a new choice, fetch them.
+  if (step === "evaluation" && goalsChanged) {
+    goalsChanged = false;
+    refresh(true);
+  }
 }
+
+let goalsChanged = false;
 
 // "Klaar!": every answer once more, with its picture (from the strip).
 function summarise() {
@@ -170,6 +177,7 @@ async function choose(section, button) {
   if (result.state === "saved") {
     pressFor(section, aspect, fromServer(aspect, result.data));
     say(text.saved, "saved");
+    if (aspect === "goal") goalsChanged = true;
   } else if (result.state === "refused") {
     clearTimeout(advance); // stay (or come back) where the answer was refused
     before.forEach(([b, pressed]) => b.setAttribute("aria-pressed", pressed));

@@ -1,0 +1,76 @@
+"""The pupils' voice reaches the teacher, and the teacher's answer the pupil, live: Noor
+says how the lesson went on her tablet; "Nieuw van de klas" on the teacher's laptop shows
+it without a reload, with the level's words; the teacher's thumb and comment appear on
+Noor's logbook without a reload, read aloud on a tap."""
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from classroom import actions as classroom_actions
+from tests.e2e.test_logbook import add_fractions, go_to_step, log_in_teacher, tap_and_wait
+from tests.e2e.test_login_flows import log_in_as_noor
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world(transactional_world):
+    return add_fractions(transactional_world)
+
+
+def test_a_reflection_reaches_the_teacher_and_her_thumb_reaches_the_pupil(world, new_context):
+    lesson = world.fractions
+    classroom_actions.start_lesson(lesson, acting_user=world.teacher)
+    teacher = new_context().new_page()
+    teacher.set_viewport_size({"width": 1366, "height": 657})
+    log_in_teacher(teacher)
+    teacher.goto(f"/leerkracht/groep/{world.group.pk}/")
+    teacher.get_by_test_id("open-class-voice").click()
+    expect(teacher.locator("[data-class-voice][data-live='1']")).to_have_count(1)
+    # Only the photo Noor took in an earlier lesson so far.
+    expect(teacher.get_by_test_id("voice-item")).to_have_count(1)
+    expect(teacher.get_by_test_id("voice-item")).to_have_attribute("data-kind", "photo")
+
+    pupil = new_context(touch=True).new_page()
+    log_in_as_noor(pupil, world)
+    pupil.goto(f"/leerling/logboek/{lesson.pk}/")
+    expect(pupil.locator("[data-logbook][data-ready]")).to_have_count(1)
+    tap_and_wait(pupil, "section-goal", "goal-G6-3.2")
+    go_to_step(pupil, "evaluation")
+    evaluation = pupil.get_by_test_id("section-evaluation")
+    evaluation.get_by_test_id("eval-G6-3.2-3").tap()
+    evaluation.get_by_test_id("mood-great").tap()
+    evaluation.locator("textarea").fill("Breuken zijn net pizza's")
+    evaluation.get_by_test_id("evaluate").tap()
+    expect(pupil.get_by_test_id("evaluation-state")).to_have_text("Evaluatie bewaard")
+    go_to_step(pupil, "evaluation")  # mid-lesson the logbook moves on: she looks back
+
+    # The teacher's page follows by itself: Noor's words, the level's descriptor, her mood.
+    item = teacher.locator("[data-testid=voice-item][data-kind=reflection]")
+    expect(item).to_contain_text("Breuken zijn net pizza's")
+    expect(item).to_contain_text("Noor")
+    from goals.models import Goal
+
+    descriptor = Goal.objects.get(code="G6-3.2").levels.get(position=3).descriptor
+    expect(item.get_by_test_id("voice-level")).to_contain_text(descriptor)
+    expect(item.get_by_test_id("voice-mood")).to_be_visible()
+    if os.environ.get("LEERREGIE_SHOTS"):
+        teacher.screenshot(path=f"{os.environ['LEERREGIE_SHOTS']}/class-voice.png")
+
+    item.get_by_test_id("react-comment").fill("Wat een goede vergelijking!")
+    item.get_by_test_id("react-thumb").click()
+    item = teacher.locator("[data-testid=voice-item][data-kind=reflection]")
+    expect(item.get_by_test_id("voice-reactions")).to_contain_text("Wat een goede vergelijking!")
+    expect(item.get_by_test_id("react-thumb")).to_have_count(0)  # one thumb is enough
+
+    # Noor's logbook shows it without a reload: the thumb and the words.
+    reaction = pupil.get_by_test_id("teacher-reaction")
+    expect(reaction).to_contain_text("Wat een goede vergelijking!")
+    expect(reaction.get_by_role("img", name="Duim omhoog")).to_be_visible()
+    expect(
+        reaction.get_by_role("button", name="Voorlezen: Wat een goede vergelijking!")
+    ).to_be_visible()
+    if os.environ.get("LEERREGIE_SHOTS"):
+        pupil.screenshot(path=f"{os.environ['LEERREGIE_SHOTS']}/pupil-reaction.png")
