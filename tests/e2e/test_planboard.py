@@ -101,12 +101,25 @@ def test_a_child_ticks_off_what_they_did_and_takes_a_photo(world, new_context, t
 
 def test_the_digibord_shows_the_board_without_names(world, new_context):
     teacher = new_context().new_page()
+    teacher.set_viewport_size({"width": 1920, "height": 1080})
     log_in_teacher(teacher)
     teacher.goto(f"/leerkracht/planbord/{world.board.pk}/digibord/")
     expect(teacher.locator("[data-planboard][data-live='1']")).to_have_count(1)
     expect(tile(teacher, "Bouwhoek")).to_contain_text("1/2")
     content = teacher.locator("main").inner_text()
     assert "Noor" not in content and "Daan" not in content
+    # The corners fill the board, without scrolling; the children's avatars are big
+    # enough to find from across the room.
+    tiles = teacher.evaluate(
+        """() => [...document.querySelectorAll('.slot-tile')].map((t) => {
+          const r = t.getBoundingClientRect(); return { w: r.width, h: r.height, bottom: r.bottom };
+        })"""
+    )
+    assert sum(t["w"] * t["h"] for t in tiles) >= 0.6 * 1920 * 1080, tiles
+    assert all(t["bottom"] <= 1080 for t in tiles), tiles
+    assert teacher.evaluate("document.documentElement.scrollHeight") <= 1080
+    seat = tile(teacher, "Bouwhoek").locator(".seat.avatar").bounding_box()
+    assert seat and seat["width"] >= 64, seat
 
 
 SPEECH_STUB = """window.__spoken = [];

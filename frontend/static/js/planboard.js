@@ -166,10 +166,22 @@ if (root) {
   let firstOpen = -1;
   let seatedNow = false;
 
+  // The digibord: the corners fill the whole screen, in as many columns as suit its
+  // shape, so the children's avatars can be big enough to find from across the room.
+  function fill(count) {
+    const shape = window.innerWidth / Math.max(1, window.innerHeight);
+    const cols = Math.max(1, Math.min(count, Math.ceil(Math.sqrt(count * shape))));
+    const rows = Math.max(1, Math.ceil(count / cols));
+    slotsEl.style.setProperty("--cols", cols);
+    slotsEl.style.setProperty("--rows", rows);
+  }
+  if (display) window.addEventListener("resize", () => board && fill(board.slots.length));
+
   function render(next) {
     board = next;
     version = board.version;
     slotsEl.replaceChildren(...board.slots.map(tileFor));
+    if (display) fill(board.slots.length);
     if (!planEl) return;
     const mine = board.slots
       .flatMap((slot) => slot.plans.filter((p) => p.pupil === me).map((p) => ({ ...p, slot })))
