@@ -290,7 +290,8 @@ def test_thirty_pupils_fit_one_screen_at_a_glance(world, new_context, size):
     log_in_teacher(teacher)
     teacher.goto(f"/leerkracht/les/{lesson.pk}/")
     expect(teacher.locator("[data-dashboard][data-live='1']")).to_have_count(1)
-    teacher.get_by_test_id("compact-toggle").click()
+    # Thirty pupils: the page starts at a glance by itself.
+    expect(teacher.get_by_test_id("compact-toggle")).to_have_attribute("aria-pressed", "true")
     tiles = teacher.get_by_test_id("entry-row")
     expect(tiles).to_have_count(30)
     # Every tile at once, in one look at the page (a live re-render cannot fall between).
@@ -316,5 +317,8 @@ def test_thirty_pupils_fit_one_screen_at_a_glance(world, new_context, size):
     noor = card(teacher, "Noor")
     noor.locator(".pupil-card-head").click()
     expect(noor.get_by_text("Beslis voor Noor")).to_be_visible()
+    # The teacher's own choice is kept on this device.
+    teacher.get_by_test_id("compact-toggle").click()
+    expect(noor.get_by_test_id("goals-cell")).to_be_visible()  # the full cards again
     teacher.reload()
-    expect(teacher.get_by_test_id("compact-toggle")).to_have_attribute("aria-pressed", "true")
+    expect(teacher.get_by_test_id("compact-toggle")).to_have_attribute("aria-pressed", "false")
