@@ -117,6 +117,12 @@ def test_a_whole_lesson_for_one_pupil(world, new_context, tmp_path):
     evaluation.get_by_test_id("evaluate").tap()
     expect(pupil.get_by_test_id("evaluation-state")).to_have_text("Evaluatie bewaard")
     expect(pupil.get_by_test_id("saved-photos").locator("img")).to_have_count(1)
+    # The teacher's card shows how it went, with its picture (it once was a 404).
+    mood = row.get_by_role("img", name="Het ging goed")
+    expect(mood).to_be_visible()
+    teacher.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=mood.element_handle()
+    )
 
     entry = LogbookEntry.objects.get(pupil=world.pupil, lesson=world.fractions)
     assert entry.mood == "great"
