@@ -1,6 +1,8 @@
-"""Page budget: each pupil page's first load (HTML, CSS and JS, compressed, photos
-excluded) and its Largest Contentful Paint with Chromium throttled to a 4x slower CPU
-and a 1.6 Mbps / 150 ms RTT network, measured through the DevTools protocol.
+"""Page budget: each pupil and teacher page's first load (HTML, CSS and JS, compressed,
+photos excluded) and its Largest Contentful Paint with Chromium throttled to a 4x slower
+CPU and a 1.6 Mbps / 150 ms RTT network, measured through the DevTools protocol. Pupil
+pages at the Chromebook's 1366x657, the kleuter's planbord at the tablet's 800x1280, the
+teacher's at the laptop's 1366x657 and the class screens at the digibord's 1920x1080.
 
     .venv/bin/python bench/page_budget.py        # writes bench/results/page_budget.json
 
@@ -65,6 +67,7 @@ def setup(data_dir: str) -> dict:
     django.setup()
     from django.core.management import call_command
     from django.test import Client
+    from django.utils import timezone
 
     from classroom import actions
     from classroom.models import Group, Lesson
@@ -75,20 +78,39 @@ def setup(data_dir: str) -> dict:
     lesson = Lesson.objects.filter(group=groep8).first()
     teacher = groep8.teachers.first()
     actions.start_lesson(lesson, acting_user=teacher)
+    from planboard.actions import board_for
+
     sessions = {}
-    for name in ("Groep 8", "De Beren"):
-        pupil = Group.objects.get(name=name).pupils.order_by("display_name").first()
+
+    def session(user) -> str:
         client = Client()
-        client.force_login(pupil.user)
-        sessions[name] = client.cookies["sessionid"].value
+        client.force_login(user)
+        return client.cookies["sessionid"].value
+
+    for name in ("Groep 8", "De Beren"):
+        group = Group.objects.get(name=name)
+        sessions[name] = session(group.pupils.order_by("display_name").first().user)
+        sessions[f"teacher {name}"] = session(group.teachers.first())
+    beren = Group.objects.get(name="De Beren")
+    board = board_for(beren, timezone.localdate())
+    laptop, tablet, digibord = (1366, 657), (800, 1280), (1920, 1080)
     return {
         "sessions": sessions,
+        # (session, url, role, viewport)
         "pages": [
-            ("Groep 8", "/leerling/"),
-            ("Groep 8", "/leerling/doelenboekje/"),
-            ("Groep 8", f"/leerling/logboek/{lesson.pk}/"),
-            ("Groep 8", "/leerling/fotos/"),
-            ("De Beren", "/leerling/planbord/"),
+            ("Groep 8", "/leerling/", "pupil", laptop),
+            ("Groep 8", "/leerling/doelenboekje/", "pupil", laptop),
+            ("Groep 8", f"/leerling/logboek/{lesson.pk}/", "pupil", laptop),
+            ("Groep 8", "/leerling/fotos/", "pupil", laptop),
+            ("De Beren", "/leerling/planbord/", "pupil", tablet),
+            ("teacher Groep 8", "/leerkracht/", "teacher", laptop),
+            ("teacher Groep 8", f"/leerkracht/groep/{groep8.pk}/", "teacher", laptop),
+            ("teacher Groep 8", f"/leerkracht/les/{lesson.pk}/", "teacher", laptop),
+            ("teacher Groep 8", f"/leerkracht/les/{lesson.pk}/", "teacher", digibord),
+            ("teacher Groep 8", f"/leerkracht/les/{lesson.pk}/digibord/", "teacher", digibord),
+            ("teacher Groep 8", f"/leerkracht/groep/{groep8.pk}/nieuw/", "teacher", laptop),
+            ("teacher De Beren", f"/leerkracht/groep/{beren.pk}/planbord/", "teacher", laptop),
+            ("teacher De Beren", f"/leerkracht/planbord/{board.pk}/digibord/", "teacher", digibord),
         ],
     }
 
@@ -106,8 +128,11 @@ def serve_bare(directory: Path) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}/index.html"
 
 
-def measure(browser, url: str, session: str | None, host: str) -> dict:
-    context = browser.new_context(service_workers="block")
+def measure(browser, url: str, session: str | None, host: str, viewport=(1366, 657)) -> dict:
+    width, height = viewport
+    context = browser.new_context(
+        service_workers="block", viewport={"width": width, "height": height}
+    )
     if session:
         context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])
     page = context.new_page()
@@ -187,17 +212,20 @@ def main() -> None:
                 ],
             )
             baseline = []
-            runs: dict[str, list[dict]] = {url: [] for _group, url in plan["pages"]}
+            runs: dict[tuple, list[dict]] = {page: [] for page in plan["pages"]}
             for _ in range(RUNS):
                 baseline.append(measure(browser, bare_url, None, "127.0.0.1"))
-                for group, url in plan["pages"]:
-                    session = plan["sessions"][group]
-                    runs[url].append(measure(browser, base + url, session, "127.0.0.1"))
+                for page in plan["pages"]:
+                    who, url, _role, viewport = page
+                    session = plan["sessions"][who]
+                    runs[page].append(measure(browser, base + url, session, "127.0.0.1", viewport))
             browser.close()
-        for url, measured in runs.items():
+        for (_who, url, role, viewport), measured in runs.items():
             results.append(
                 {
                     "url": url,
+                    "role": role,
+                    "viewport": f"{viewport[0]}x{viewport[1]}",
                     "bytes_compressed": max(m["bytes_compressed"] for m in measured),
                     "lcp_ms": statistics.median(m["lcp_ms"] for m in measured),
                     "lcp_runs_ms": [m["lcp_ms"] for m in measured],
