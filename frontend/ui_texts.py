@@ -64,7 +64,10 @@ UI_TEXTS = {
     "setPartners": _("Set partners"),
     "partnersHint": _("No one chosen: works alone."),
     "notMutual": _("%(name)s did not choose back"),
-    "alertInstruction": _("Asked for the instruction and is not in the group: %(names)s."),
+    "alertSeen": _("Seen"),
+    "alertInstruction": _(
+        "Asked for the instruction and is not in the instruction group: %(names)s."
+    ),
     "changedFor": _("Changed for %(name)s."),
     "nobodyInInstruction": _("Nobody in the instruction group yet."),
     "takeOut": _("Take %(name)s out of the instruction group"),

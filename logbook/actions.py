@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from classroom import images, usage
@@ -115,7 +115,10 @@ def react(
     `voice.changed`; the pupil's `entry.changed` when it is about a lesson."""
     if (entry is None) == (photo is None):
         raise ValidationError(_("Answer one reflection or photo."))
-    comment = " ".join(str(comment or "").split())
+    # One line of printable text: no control characters (PostgreSQL refuses NUL).
+    comment = " ".join(
+        "".join(c for c in str(comment or "") if c.isprintable() or c.isspace()).split()
+    )
     if not thumb and not comment:
         raise ValidationError(_("Give a thumb or write a short comment."))
     if len(comment) > Reaction.COMMENT_LENGTH:
@@ -133,9 +136,18 @@ def react(
         ).exists()
     ):
         raise ValidationError(_("You gave a thumb already."))
-    reaction = Reaction.objects.create(
-        pupil=pupil, teacher=acting_user, entry=entry, photo=photo, thumb=thumb, comment=comment
-    )
+    try:
+        with transaction.atomic():
+            reaction = Reaction.objects.create(
+                pupil=pupil,
+                teacher=acting_user,
+                entry=entry,
+                photo=photo,
+                thumb=thumb,
+                comment=comment,
+            )
+    except IntegrityError:  # the same thumb twice at once: the first one counts
+        raise ValidationError(_("You gave a thumb already.")) from None
     voice_changed(pupil.group_id)
     lesson_id = entry.lesson_id if entry is not None else photo.lesson_id
     if lesson_id is not None:

@@ -173,7 +173,18 @@ class Reaction(models.Model):
                     | models.Q(entry__isnull=True, photo__isnull=False)
                 ),
                 name="reaction_on_one_thing",
-            )
+            ),
+            # One thumb per teacher and thing (two quick taps store one).
+            models.UniqueConstraint(
+                fields=["teacher", "entry"],
+                condition=models.Q(thumb=True, entry__isnull=False),
+                name="one_thumb_per_teacher_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["teacher", "photo"],
+                condition=models.Q(thumb=True, photo__isnull=False),
+                name="one_thumb_per_teacher_photo",
+            ),
         ]
 
     def __str__(self) -> str:

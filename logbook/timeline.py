@@ -1,14 +1,18 @@
 """Reading a pupil's photos (photo reflection builds on the doelenboekje, not the other way)."""
 
+from django.db.models import Prefetch
+
 from classroom.models import Pupil
 
-from .models import LogbookEntry, Photo
+from .models import LogbookEntry, Photo, Reaction
 
 
 def attach_photos(pages, pupil: Pupil, block) -> list:
-    """Put the pupil's photos of this block's goals on the booklet pages (one query)."""
+    """Put the pupil's photos of this block's goals on the booklet pages, with the
+    teachers' reactions to them (two queries)."""
     by_goal = {page.goal.pk: page for page in pages}
-    for photo in Photo.objects.filter(pupil=pupil, goal__block=block):
+    reactions = Prefetch("reactions", queryset=Reaction.objects.select_related("teacher"))
+    for photo in Photo.objects.filter(pupil=pupil, goal__block=block).prefetch_related(reactions):
         by_goal[photo.goal_id].photos.append(photo)
     return pages
 

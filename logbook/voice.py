@@ -22,6 +22,8 @@ from .models import LogbookEntry, Photo, Reaction
 
 DAYS = 14
 LIMIT = 60
+# An evaluation's marks are made in its transaction, just before its evaluated_at.
+EVALUATION_WINDOW = timedelta(seconds=5)
 
 
 @dataclass
@@ -70,14 +72,19 @@ def class_voice(group: Group, *, days: int = DAYS, limit: int = LIMIT) -> list[V
             "reflection", entry.pupil, entry.evaluated_at, entry=entry, lesson=entry.lesson
         )
         items[item.key] = item
+    # Where each photo stands: in its lesson's reflection, or as an item of its own. A
+    # reaction given to a photo before the pupil reflected stays with it there.
+    photo_item: dict[int, str] = {}
     for photo in photos:
         entry = by_lesson.get((photo.pupil_id, photo.lesson_id))
         if entry is not None:
             items[f"entry-{entry.pk}"].photos.append(photo)
+            photo_item[photo.pk] = f"entry-{entry.pk}"
             continue
         item = VoiceItem("photo", photo.pupil, photo.created_at, photo=photo, lesson=photo.lesson)
         item.photos.append(photo)
         items[item.key] = item
+        photo_item[photo.pk] = item.key
     # The level each goal got in the evaluation: the pupil's last mark up to it.
     if entries:
         marks = SelfAssessment.objects.filter(
@@ -91,22 +98,24 @@ def class_voice(group: Group, *, days: int = DAYS, limit: int = LIMIT) -> list[V
         for entry in entries:
             item = items[f"entry-{entry.pk}"]
             for goal in entry.goals.all():
+                # Only the marks the evaluation itself made (no level given for a goal:
+                # an earlier booklet mark is not this lesson's).
                 given = [
                     m
                     for m in history.get((entry.pupil_id, goal.pk), [])
-                    if m.created_at <= entry.evaluated_at
+                    if entry.evaluated_at - EVALUATION_WINDOW <= m.created_at <= entry.evaluated_at
                 ]
                 if given:
                     level = given[-1].level
                     found = next((lv for lv in goal.levels.all() if lv.position == level), None)
                     item.levels.append((goal, found, level))
-    wanted = Q(entry__in=[i.entry for i in items.values() if i.entry is not None]) | Q(
-        photo__in=[i.photo for i in items.values() if i.photo is not None]
-    )
+    wanted = Q(entry__in=[e.pk for e in entries]) | Q(photo__in=list(photo_item))
     if items:
         for reaction in Reaction.objects.filter(wanted).select_related("teacher"):
             key = (
-                f"entry-{reaction.entry_id}" if reaction.entry_id else f"photo-{reaction.photo_id}"
+                f"entry-{reaction.entry_id}"
+                if reaction.entry_id
+                else photo_item.get(reaction.photo_id)
             )
             if key in items:
                 items[key].reactions.append(reaction)

@@ -40,3 +40,12 @@ def thumbed(item, user) -> bool:
 def descriptor(page, position) -> str:
     """A booklet mark with its level's words: "3 · Ik kan het zelf"."""
     return page.descriptor(position)
+
+
+@register.filter
+def staff_name(user) -> str:
+    """How a teacher is named to a pupil: the full name, else the username without any
+    e-mail domain (a child does not need the address)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username().split("@")[0]

@@ -51,6 +51,7 @@ def react(request, group_id: int):
         model.objects.select_related("pupil__group", "lesson"),
         pk=pk,
         pupil__group=group,
+        pupil__active=True,
     )
     require_create(request.user, Reaction, target.pupil)
     try:

@@ -59,18 +59,40 @@ def test_a_reflection_reaches_the_teacher_and_her_thumb_reaches_the_pupil(world,
     if os.environ.get("LEERREGIE_SHOTS"):
         teacher.screenshot(path=f"{os.environ['LEERREGIE_SHOTS']}/class-voice.png")
 
-    item.get_by_test_id("react-comment").fill("Wat een goede vergelijking!")
     item.get_by_test_id("react-thumb").click()
+    item = teacher.locator("[data-testid=voice-item][data-kind=reflection]")
+    expect(
+        item.get_by_test_id("voice-reactions").get_by_role("img", name="Duim omhoog")
+    ).to_be_visible()
+    # Enter sends the comment only: no second thumb by accident.
+    item.get_by_test_id("react-comment").fill("Wat een goede vergelijking!")
+    item.get_by_test_id("react-comment").press("Enter")
     item = teacher.locator("[data-testid=voice-item][data-kind=reflection]")
     expect(item.get_by_test_id("voice-reactions")).to_contain_text("Wat een goede vergelijking!")
     expect(item.get_by_test_id("react-thumb")).to_have_count(0)  # one thumb is enough
 
     # Noor's logbook shows it without a reload: the thumb and the words.
-    reaction = pupil.get_by_test_id("teacher-reaction")
+    reactions = pupil.get_by_test_id("teacher-reaction")
+    expect(reactions).to_have_count(2)
+    expect(reactions.first.get_by_role("img", name="Duim omhoog")).to_be_visible()
+    reaction = reactions.nth(1)
     expect(reaction).to_contain_text("Wat een goede vergelijking!")
-    expect(reaction.get_by_role("img", name="Duim omhoog")).to_be_visible()
     expect(
         reaction.get_by_role("button", name="Voorlezen: Wat een goede vergelijking!")
     ).to_be_visible()
     if os.environ.get("LEERREGIE_SHOTS"):
         pupil.screenshot(path=f"{os.environ['LEERREGIE_SHOTS']}/pupil-reaction.png")
+
+    # Noor is rewriting her words when another answer comes: what she types stays, and
+    # the answer appears once she has sent it.
+    pupil.get_by_test_id("edit-evaluation").tap()
+    words = pupil.get_by_test_id("evaluation-text")
+    words.fill("Breuken zijn net pizza's, en taart")
+    item.get_by_test_id("react-comment").fill("Taart ook!")
+    item.get_by_test_id("react-comment").press("Enter")
+    expect(teacher.locator("[data-testid=voice-reactions]")).to_contain_text("Taart ook!")
+    pupil.wait_for_timeout(1500)  # the change has reached her page by now
+    expect(words).to_have_value("Breuken zijn net pizza's, en taart")
+    pupil.get_by_test_id("section-evaluation").get_by_test_id("evaluate").tap()
+    expect(pupil.get_by_test_id("saved-words")).to_contain_text("en taart")
+    expect(pupil.get_by_test_id("teacher-reaction")).to_have_count(3)

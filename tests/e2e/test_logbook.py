@@ -93,9 +93,15 @@ def test_a_whole_lesson_for_one_pupil(world, new_context, tmp_path):
     expect(row.get_by_test_id("override-status")).to_have_text("Aangepast voor Noor.")
     expect(row.get_by_test_id("instruction-cell")).to_contain_text("nee T")
     # She asked for the instruction and is not in the group: the teacher's page says so.
-    expect(teacher.get_by_test_id("alert-instruction")).to_have_text(
-        "Vroeg om instructie en zit niet in de groep: Noor."
-    )
+    alert = teacher.get_by_test_id("alert-instruction")
+    expect(alert).to_contain_text("Vroeg om instructie en zit niet in de instructiegroep: Noor.")
+    # The teacher meant it: "Gezien" quiets it for this lesson, also after a reload.
+    alert.get_by_test_id("alert-instruction-seen").click()
+    expect(alert).to_have_count(0)
+    teacher.reload()
+    expect(teacher.locator("[data-dashboard][data-live='1']")).to_have_count(1)
+    expect(teacher.get_by_test_id("alert-instruction")).to_have_count(0)
+    row = teacher.locator("[data-testid=entry-row][data-pupil='Noor']")
 
     # The pupil sees the change (live, no reload) and cannot undo it.
     go_to_step(pupil, "instruction")

@@ -137,3 +137,74 @@ def test_a_photo_of_another_group_cannot_be_answered_through_this_group(world, c
     )
     assert response.status_code == 404
     assert not Reaction.objects.exists()
+
+
+def test_a_photo_answered_before_the_reflection_keeps_its_answer_in_it(world, client):
+    photo = _photo(world.pupil, lesson=world.lesson, goal=world.goal)
+    actions.react(acting_user=world.teacher, photo=photo, comment="Wat netjes!")
+    entry = _reflect(world, world.pupil)
+    (item,) = [i for i in class_voice(world.group) if i.key == f"entry-{entry.pk}"]
+    assert photo in item.photos
+    assert [r.comment for r in item.reactions] == ["Wat netjes!"]
+
+
+def test_a_goal_without_a_level_in_the_evaluation_shows_no_earlier_mark(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from goals import actions as goal_actions
+    from goals.models import SelfAssessment
+
+    mark = goal_actions.assess_self(pupil=world.pupil, goal=world.goal, level=1)
+    # Marked in the booklet a few minutes before the lesson's evaluation.
+    SelfAssessment.objects.filter(pupil=world.pupil).update(
+        created_at=timezone.now() - timedelta(minutes=3)
+    )
+    assert mark is not None
+    entries.choose(pupil=world.pupil, lesson=world.lesson, aspect="goal", value=[world.goal.pk])
+    entry = entries.evaluate(pupil=world.pupil, lesson=world.lesson, levels={}, mood="ok")
+    (item,) = [i for i in class_voice(world.group) if i.key == f"entry-{entry.pk}"]
+    assert item.levels == []
+
+
+def test_the_database_keeps_one_thumb_per_teacher_even_for_two_taps_at_once(world):
+    from django.db import IntegrityError, transaction
+
+    entry = _reflect(world, world.pupil)
+    Reaction.objects.create(pupil=world.pupil, teacher=world.teacher, entry=entry, thumb=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reaction.objects.create(pupil=world.pupil, teacher=world.teacher, entry=entry, thumb=True)
+    # Comments are not limited.
+    for text in ("Goed!", "Nog eens?"):
+        actions.react(acting_user=world.teacher, entry=entry, comment=text)
+
+
+def test_a_comment_is_one_line_of_printable_text(world):
+    entry = _reflect(world, world.pupil)
+    reaction = actions.react(
+        acting_user=world.teacher, entry=entry, comment="Goed\x00 \n gedaan\x07!"
+    )
+    assert reaction.comment == "Goed gedaan!"
+
+
+def test_an_inactive_pupils_work_is_not_answered(world, client):
+    photo = _photo(world.classmate, goal=world.goal)
+    classroom_actions.update_pupil(world.classmate, active=False)
+    client.force_login(world.teacher)
+    response = client.post(
+        REACT.format(world.group.pk), {"on": "photo", "id": photo.pk, "thumb": "1"}
+    )
+    assert response.status_code == 404
+
+
+def test_the_pupil_sees_the_answer_to_a_booklet_photo_in_the_booklet(world, client):
+    photo = _photo(world.pupil, goal=world.goal)
+    world.teacher.email = "mirjam@school.example"
+    world.teacher.username = "mirjam@school.example"
+    world.teacher.save()
+    actions.react(acting_user=world.teacher, photo=photo, comment="Mooi!")
+    client.force_login(world.pupil.user)
+    page = client.get("/leerling/doelenboekje/").content.decode()
+    assert 'data-testid="teacher-reaction"' in page and "“Mooi!”" in page
+    assert "mirjam" in page and "school.example" not in page  # no address for a child

@@ -10,6 +10,7 @@ import { sync } from "./dashboard/sync.js";
 import { renderFilters, renderGrid } from "./dashboard/tiles.js";
 
 const root = document.querySelector("[data-dashboard]");
+const CONFIRMATION_MS = 15000;
 
 if (root) {
   const ctx = {
@@ -63,6 +64,13 @@ if (root) {
     let target = document.querySelector("[data-override-status]");
     if (inCard) {
       ctx.confirmations.set(pupil, message);
+      // It says what just happened: gone after a while, as a teacher would expect.
+      setTimeout(() => {
+        if (ctx.confirmations.get(pupil) !== message) return;
+        ctx.confirmations.delete(pupil);
+        const shown = ctx.gridEl.querySelector(`[data-pupil-card="${pupil}"] [data-testid=override-status]`);
+        if (shown) shown.textContent = "";
+      }, CONFIRMATION_MS);
       // The event may have redrawn the card already: look the place up now.
       target = ctx.gridEl.querySelector(`[data-pupil-card="${pupil}"] [data-testid=override-status]`);
     }

@@ -294,6 +294,24 @@ async function refresh(force = false) {
   return refreshing;
 }
 
+// A change from the teacher (an override, "ik kom eraan", a thumb) while the pupil is
+// saying how it went waits until the words and levels are sent: nothing typed is lost.
+let editWait = null;
+function editing() {
+  const form = region.querySelector("[data-evaluation-form]");
+  if (step !== "evaluation" || !form || form.hidden) return false;
+  const typed = form.querySelector("[data-evaluation-text]")?.value.trim();
+  return Boolean(typed || form.querySelector("button[aria-pressed=true]"));
+}
+function refreshUnlessEditing() {
+  clearTimeout(editWait);
+  if (editing()) {
+    editWait = setTimeout(refreshUnlessEditing, 3000);
+    return;
+  }
+  refresh();
+}
+
 if (root) {
   lesson = Number(root.dataset.lesson);
   region = root.querySelector("[data-region]");
@@ -339,7 +357,8 @@ if (root) {
       opened = true;
     },
     onMessage: (event) => {
-      if (event.type === "entry.changed" || event.type === "lessons.changed") refresh();
+      if (event.type === "lessons.changed") refresh();
+      if (event.type === "entry.changed") refreshUnlessEditing();
     },
   });
   root.dataset.ready = "1";

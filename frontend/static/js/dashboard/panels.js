@@ -107,6 +107,7 @@ const NOTHING_AFTER_MINUTES = 5;
 const alertOn = (kind) => localStorage.getItem(`leerregie-alert-${kind}`) !== "off";
 
 export function bindAlerts(ctx) {
+  bindAlertSeen(ctx);
   for (const box of ctx.alertsEl?.querySelectorAll("[data-alert-kind]") || []) {
     box.checked = alertOn(box.dataset.alertKind);
     box.addEventListener("change", () => {
@@ -129,9 +130,10 @@ export function renderAlerts(ctx) {
     const none = all.filter((r) => r.state === "none");
     if (none.length) items.push(["nothing", format(texts.alertNothing, { minutes, names: names(none) })]);
   }
-  if (alertOn("instruction")) {
-    const left = all.filter((r) => r.entry?.instruction_asked && r.entry.instruction !== true);
-    if (left.length) items.push(["instruction", format(texts.alertInstruction, { names: names(left) })]);
+  if (alertOn("instruction") && summary.running) {
+    const seen = seenLeftOut(ctx);
+    const left = all.filter((r) => r.entry?.instruction_asked && r.entry.instruction !== true && !seen.has(r.pupil));
+    if (left.length) items.push(["instruction", format(texts.alertInstruction, { names: names(left) }), left.map((r) => r.pupil)]);
   }
   if (alertOn("full")) {
     for (const place of state.places) {
@@ -147,8 +149,30 @@ export function renderAlerts(ctx) {
     if (long.length) items.push(["help", format(texts.alertHelp, { minutes: HELP_ALERT_MINUTES, names: names(long) })]);
   }
   alertsEl.querySelector("[data-alert-list]").replaceChildren(
-    ...items.map(([kind, text]) => el("li", { class: `alert alert-${kind}`, "data-testid": `alert-${kind}`, text })),
+    ...items.map(([kind, text, pupils]) =>
+      el(
+        "li",
+        { class: `alert alert-${kind}`, "data-testid": `alert-${kind}` },
+        text,
+        // A pupil the teacher took out on purpose: "gezien" quiets it for this lesson.
+        pupils ? el("button", { type: "button", class: "button secondary small", "data-alert-seen": pupils.join(" "), "data-testid": `alert-${kind}-seen`, text: texts.alertSeen }) : null,
+      ),
+    ),
   );
+}
+
+const seenKey = (ctx) => `leerregie-left-out-${ctx.lessonId}`;
+const seenLeftOut = (ctx) => new Set((localStorage.getItem(seenKey(ctx)) || "").split(" ").filter(Boolean).map(Number));
+
+export function bindAlertSeen(ctx) {
+  ctx.alertsEl?.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-alert-seen]");
+    if (!button) return;
+    const seen = seenLeftOut(ctx);
+    button.dataset.alertSeen.split(" ").forEach((id) => seen.add(Number(id)));
+    localStorage.setItem(seenKey(ctx), [...seen].join(" "));
+    renderAlerts(ctx);
+  });
 }
 
 // --- The end of the lesson. ---
