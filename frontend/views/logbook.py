@@ -80,6 +80,12 @@ def pupil_logbook(request, lesson_id: int):
         prefetch_related_objects(chosen_goals, "levels")
     offers = {aspect: entries.offer(lesson, pupil, aspect) for aspect in entries.ENTRY_ASPECTS}
     saved_levels = _saved_levels(pupil, entry, chosen_goals)
+    # The evaluation can ask about every goal the pupil may choose: logbook.js shows the
+    # ones chosen as they are tapped, so it never waits for a fetch.
+    chosen_ids = {g.pk for g in chosen_goals}
+    more = [g for g in offers["goal"].options if g.pk not in chosen_ids]
+    prefetch_related_objects(more, "levels")
+    eval_goals = chosen_goals + more
     return render(
         request,
         "pupil/logbook.html",
@@ -90,7 +96,8 @@ def pupil_logbook(request, lesson_id: int):
             "entry": entry,
             "offers": offers,
             "ask_order": lesson.order_openness != Openness.FIXED,
-            "chosen_goal_ids": {g.pk for g in chosen_goals},
+            "chosen_goal_ids": chosen_ids,
+            "eval_goals": eval_goals,
             "chosen_goals": chosen_goals,
             "partners": partners,
             "partner_ids": {p.pk for p in partners},

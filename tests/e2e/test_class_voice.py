@@ -38,8 +38,14 @@ def test_a_reflection_reaches_the_teacher_and_her_thumb_reaches_the_pupil(world,
     pupil.goto(f"/leerling/logboek/{lesson.pk}/")
     expect(pupil.locator("[data-logbook][data-ready]")).to_have_count(1)
     tap_and_wait(pupil, "section-goal", "goal-G6-3.2")
+    refreshes = pupil.locator("[data-logbook]").get_attribute("data-refreshes")
     go_to_step(pupil, "evaluation")
     evaluation = pupil.get_by_test_id("section-evaluation")
+    # The goal just chosen is asked about at once, without fetching the page (a fetch
+    # landing between taps would wipe them), and the others on offer are not.
+    expect(evaluation.get_by_test_id("eval-G6-3.2-3")).to_be_visible()
+    expect(evaluation.get_by_test_id("eval-G6-3.1-3")).to_be_hidden()
+    assert pupil.locator("[data-logbook]").get_attribute("data-refreshes") == refreshes
     evaluation.get_by_test_id("eval-G6-3.2-3").tap()
     evaluation.get_by_test_id("mood-great").tap()
     evaluation.locator("textarea").fill("Breuken zijn net pizza's")

@@ -43,14 +43,16 @@ function show(name) {
   root.querySelector("[data-next]").hidden = i >= order.length - 1 || step === "done";
   root.dataset.step = step;
   if (step === "done") summarise();
-  // The evaluation asks about the goals chosen: after a new choice, fetch them.
-  if (step === "evaluation" && goalsChanged) {
-    goalsChanged = false;
-    refresh(true);
-  }
 }
 
-let goalsChanged = false;
+// The evaluation asks about the goals chosen (the page holds every goal on offer), and a
+// photo goes with the first of them: both follow each tap on a goal at once.
+function followGoals(ids) {
+  region.querySelectorAll("[data-eval-goal]").forEach((goal) => {
+    goal.hidden = !ids.includes(Number(goal.dataset.evalGoal));
+  });
+  if (photoBox) photoBox.dataset.goal = ids.length ? String(ids[0]) : "";
+}
 
 // "Klaar!": every answer once more, with its picture (from the strip).
 function summarise() {
@@ -134,6 +136,7 @@ function pressFor(section, aspect, value) {
     }
     b.setAttribute("aria-pressed", String(on));
   });
+  if (aspect === "goal") followGoals(value);
   const answer = region.querySelector(`[data-answer="${aspect}"]`);
   if (answer) {
     const seen = new Set();
@@ -177,7 +180,6 @@ async function choose(section, button) {
   if (result.state === "saved") {
     pressFor(section, aspect, fromServer(aspect, result.data));
     say(text.saved, "saved");
-    if (aspect === "goal") goalsChanged = true;
   } else if (result.state === "refused") {
     clearTimeout(advance); // stay (or come back) where the answer was refused
     before.forEach(([b, pressed]) => b.setAttribute("aria-pressed", pressed));
@@ -220,7 +222,7 @@ async function evaluate(section) {
     line.dataset.state = "failed";
     return;
   }
-  const levels = [...section.querySelectorAll("[data-eval-goal]")]
+  const levels = [...section.querySelectorAll("[data-eval-goal]:not([hidden])")]
     .map((goal) => ({ goal: Number(goal.dataset.evalGoal), pressed: goal.querySelector("button.level[aria-pressed=true]") }))
     .filter((row) => row.pressed)
     .map((row) => ({ goal: row.goal, level: Number(row.pressed.dataset.level) }));
