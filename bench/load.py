@@ -34,6 +34,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -244,7 +245,7 @@ class Clients:
             try:
                 ws = await websockets.connect(
                     urls[i],
-                    origin="http://127.0.0.1",
+                    origin="http://" + urlsplit(urls[i]).netloc,  # the page's own
                     additional_headers=headers[i],
                     open_timeout=20,
                     ping_interval=None,
@@ -571,7 +572,7 @@ async def bench_memory(services: Services, plan: dict) -> dict:
     async def cycle(p):
         async with websockets.connect(
             url + f"{p['group']}/",
-            origin="http://127.0.0.1",
+            origin=f"http://127.0.0.1:{services.port}",
             additional_headers={"Cookie": f"sessionid={p['session']}"},
             ping_interval=None,
         ):

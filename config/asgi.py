@@ -1,8 +1,9 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels.
 
 HTTP request bodies over the limit are refused before they are read (config/limits.py).
-The WebSocket stack validates the Origin against ALLOWED_HOSTS and authenticates by the
-Django session; each consumer then checks that the user may see what it joins.
+The WebSocket stack accepts exactly the school's own origins (config/origins.py: scheme,
+host and port) and authenticates by the Django session; each consumer then checks that
+the user may see what it joins.
 """
 
 import os
@@ -15,10 +16,10 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from classroom.realtime import routing as classroom_routing  # noqa: E402
 from config.limits import BodyLimit, install_in_daphne  # noqa: E402
+from config.origins import ExactOriginValidator  # noqa: E402
 from logbook import routing as logbook_routing  # noqa: E402
 from planboard import routing as planboard_routing  # noqa: E402
 
@@ -34,7 +35,7 @@ install_in_daphne()
 application = ProtocolTypeRouter(
     {
         "http": BodyLimit(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(
+        "websocket": ExactOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
     }

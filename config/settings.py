@@ -59,6 +59,10 @@ DEBUG = env_bool("DEBUG")
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# The WebSocket Origin check (config/origins.py): full origins such as
+# "https://leerregie.school.nl". Empty: exactly the origin the browser connected to
+# (http or, with HTTPS=1, https; the Host header; one of ALLOWED_HOSTS).
+WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", "")
 
 # Behind TLS (a reverse proxy or a load balancer), HTTPS=1 switches on everything
 # `manage.py check --deploy` asks for.

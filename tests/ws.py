@@ -8,8 +8,9 @@ from django.test import Client
 from config.asgi import application
 
 
-def headers(user=None, origin="http://localhost"):
-    result = [(b"origin", origin.encode())]
+def headers(user=None, origin="http://localhost", host="localhost"):
+    """What a browser on http://localhost sends: its origin and the Host it connected to."""
+    result = [(b"origin", origin.encode()), (b"host", host.encode())]
     if user is not None:
         client = Client()
         client.force_login(user)
@@ -20,6 +21,18 @@ def headers(user=None, origin="http://localhost"):
 def connect(path, user=None, origin="http://localhost"):
     """(connected, close code) for one attempt."""
     sent = headers(user, origin)  # logging in touches the database: outside async code
+
+    async def run():
+        communicator = WebsocketCommunicator(application, path, headers=sent)
+        connected, code = await communicator.connect()
+        await communicator.disconnect()
+        return connected, code
+
+    return async_to_sync(run)()
+
+
+def connect_with(path, sent):
+    """(connected, close code) for one attempt with these handshake headers."""
 
     async def run():
         communicator = WebsocketCommunicator(application, path, headers=sent)

@@ -103,3 +103,7 @@ def test_a_websocket_from_a_foreign_site_is_refused(world, server):
 
     assert asyncio.run(attempt(server)) == "open"  # the school's own page may
     assert asyncio.run(attempt("http://evil.example")) == 403
+    # The same host on another port or scheme is another site too.
+    host, port = server.rsplit(":", 1)
+    assert asyncio.run(attempt(f"{host}:{int(port) + 1}")) == 403
+    assert asyncio.run(attempt(server.replace("http://", "https://"))) == 403

@@ -143,3 +143,46 @@ def test_a_foreign_origin_is_refused_even_for_the_teacher(world, socket):
 
 
 COVERED_SOCKETS = {s.route for s in SOCKETS}
+REFUSED = (False, 1000)  # the handshake is refused (HTTP 403) before any consumer runs
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://localhost:9999",  # another port on the same host
+        "http://localhost:3000",
+        "https://localhost",  # another scheme
+        "http://127.0.0.1",  # another host (though allowed by ALLOWED_HOSTS)
+        "null",
+        "http://localhost/lessons",  # not a plain origin
+        "",
+    ],
+)
+def test_an_origin_that_differs_in_scheme_port_or_host_is_refused(world, origin):
+    """The browser connected to http://localhost: only that exact origin may open."""
+    assert ws.connect(f"/ws/les/{world.lesson.pk}/", world.teacher, origin=origin) == REFUSED
+    assert ws.connect(f"/ws/les/{world.lesson.pk}/", world.teacher) == (True, None)
+
+
+def test_a_server_on_a_port_accepts_its_own_origin_with_that_port(world):
+    path = f"/ws/les/{world.lesson.pk}/"
+    own = ws.headers(world.teacher, origin="http://localhost:8000", host="localhost:8000")
+    other = ws.headers(world.teacher, origin="http://localhost", host="localhost:8000")
+    assert ws.connect_with(path, own) == (True, None)
+    assert ws.connect_with(path, other) == REFUSED
+
+
+def test_listed_origins_replace_the_own_origin(world, settings):
+    settings.WEBSOCKET_ALLOWED_ORIGINS = ["https://leerregie.school.nl"]
+    path = f"/ws/les/{world.lesson.pk}/"
+    assert ws.connect_with(
+        path, ws.headers(world.teacher, origin="https://leerregie.school.nl", host="backend:8000")
+    ) == (True, None)
+    assert ws.connect(path, world.teacher) == REFUSED
+
+
+def test_https_sites_accept_only_https_origins(world, settings):
+    settings.HTTPS = True
+    path = f"/ws/les/{world.lesson.pk}/"
+    assert ws.connect(path, world.teacher, origin="https://localhost") == (True, None)
+    assert ws.connect(path, world.teacher, origin="http://localhost") == REFUSED
