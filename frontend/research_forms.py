@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from classroom.models import Group, Lesson, School
+from classroom.permissions import can
 from research.models import Dataset, Phase
 
 from .forms import DateInput
@@ -94,8 +95,18 @@ class InterventionForm(_SchoolScoped):
 
     field_order = ["school", "title", "practice_question", "working_hypothesis"]
 
-    def __init__(self, *args, schools, current_members=(), **kwargs):
+    def __init__(self, *args, schools, user, current_members=(), current_groups=(), **kwargs):
         super().__init__(*args, schools=schools, **kwargs)
+        # Only groups the user teaches (or, as the school's admin, runs) can be put in;
+        # the ones already in stay when the form is saved unchanged.
+        keep = {g.pk for g in current_groups}
+        self.fields["groups"].queryset = self.fields["groups"].queryset.filter(
+            pk__in=[
+                g.pk
+                for g in self.fields["groups"].queryset
+                if g.pk in keep or can(user, "put_in_intervention", g)
+            ]
+        )
         members = self.fields["members"]
         # The school's staff, and whoever is on the team already (a researcher from
         # outside the school stays on it when the form is saved unchanged).
@@ -119,12 +130,14 @@ class LessonLinkForm(forms.Form):
     lesson = forms.ModelChoiceField(label=_("Lesson"), queryset=Lesson.objects.none())
     phase = forms.ChoiceField(label=_("Phase"), choices=Phase.choices)
 
-    def __init__(self, *args, intervention, **kwargs):
+    def __init__(self, *args, intervention, user, **kwargs):
         super().__init__(*args, **kwargs)
         lessons = self.fields["lesson"]
+        # The lessons of the intervention's groups the user teaches (or runs as admin).
+        groups = [g for g in intervention.groups.all() if can(user, "put_in_intervention", g)]
         lessons.queryset = (
             Lesson.objects.filter(
-                group__in=intervention.groups.all(),
+                group__in=groups,
                 date__gte=intervention.start_date,
                 date__lte=intervention.end_date,
             )

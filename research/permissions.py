@@ -17,6 +17,7 @@ from django.db.models import Model, Q
 from classroom.models import Group, Pupil
 from classroom.permissions import (
     MAY_CHANGE,
+    STAFF,
     Actor,
     GroupScopedRules,
     checked_by,
@@ -118,3 +119,6 @@ register(Observation, InterventionPartRules(Observation))
 # Everything stored about a pupil (see it, download it, erase it): the school's admins.
 declare_operation(Pupil, "manage_data", school_admin_of("group__school_id"))
 declare_operation(Group, "manage_pupil_data", school_admin_of("school_id"))
+# Putting a group in a design team's intervention (and linking its lessons): its
+# teachers and the school's admins, not any colleague (issue 18).
+declare_operation(Group, "put_in_intervention", STAFF & MAY_CHANGE)

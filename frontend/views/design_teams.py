@@ -63,7 +63,9 @@ def intervention_form(request, intervention_id: int | None = None):
         request.POST or None,
         schools=schools,
         initial=initial,
+        user=request.user,
         current_members=list(intervention.members.all()) if intervention else (),
+        current_groups=list(intervention.groups.all()) if intervention else (),
     )
     if request.method == "POST":
         if form.is_valid():
@@ -115,7 +117,9 @@ def intervention_page(request, intervention_id: int):
             "observations": intervention.observations.select_related("author"),
             "may_change": may_change,
             "observation_form": ObservationForm(initial={"date": timezone.localdate()}),
-            "link_form": LessonLinkForm(intervention=intervention) if may_change else None,
+            "link_form": (
+                LessonLinkForm(intervention=intervention, user=request.user) if may_change else None
+            ),
         },
     )
 
@@ -151,7 +155,7 @@ def intervention_observation(request, intervention_id: int):
 @adult_required
 def intervention_link(request, intervention_id: int):
     intervention = _intervention_to_add(request, intervention_id, InterventionLesson)
-    form = LessonLinkForm(request.POST, intervention=intervention)
+    form = LessonLinkForm(request.POST, intervention=intervention, user=request.user)
     if form.is_valid():
         try:
             actions.link_lesson(intervention=intervention, **form.cleaned_data)

@@ -198,3 +198,55 @@ def test_the_export_study_command(world, tmp_path):
         call_command("export_study", str(study.pk), "--dataset", "entries")
     with pytest.raises(CommandError, match="No study"):
         call_command("export_study", "999999")
+
+
+def test_a_teacher_cannot_put_a_group_she_does_not_teach_in_an_intervention(world, client):
+    """Meester Joost teaches groep 3, not groep 6: he cannot start an intervention over
+    groep 6 and so see and link its lessons (issue 18)."""
+    client.force_login(world.colleague)
+    start = world.block.start_date
+    form = {
+        "school": world.school.pk,
+        "title": "Keuzebord",
+        "members": [world.colleague.pk],
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(days=90)).isoformat(),
+    }
+    page = client.get("/ontwerpteam/nieuw/").content.decode()
+    assert f'name="groups" value="{world.other_group.pk}"' in page
+    assert f'name="groups" value="{world.group.pk}"' not in page
+    page = client.post(
+        "/ontwerpteam/nieuw/", {**form, "groups": [world.group.pk]}, follow=True
+    ).content.decode()
+    assert "Selecteer een geldige keuze" in page
+    assert not Intervention.objects.exists()
+    client.post("/ontwerpteam/nieuw/", {**form, "groups": [world.other_group.pk]})
+    assert list(Intervention.objects.get().groups.all()) == [world.other_group]
+
+
+def test_only_the_lessons_of_groups_one_teaches_are_offered_for_linking(world, client):
+    """An intervention over two groups (the admin set it up): each teacher links only her
+    own group's lessons; saving it unchanged keeps both groups."""
+    intervention = actions.save_intervention(
+        None,
+        school=world.school,
+        title="Keuzebord",
+        groups=[world.group, world.other_group],
+        start_date=world.block.start_date,
+        end_date=world.block.end_date,
+        members=[world.teacher, world.colleague],
+    )
+    client.force_login(world.colleague)
+    page = client.get(f"/ontwerpteam/{intervention.pk}/").content.decode()
+    assert f'<option value="{world.other_lesson.pk}"' in page
+    assert f'<option value="{world.lesson.pk}"' not in page
+    client.post(
+        f"/ontwerpteam/{intervention.pk}/les/", {"lesson": world.lesson.pk, "phase": "beoogd"}
+    )
+    assert not intervention.lesson_links.exists()
+    client.post(
+        f"/ontwerpteam/{intervention.pk}/les/", {"lesson": world.other_lesson.pk, "phase": "beoogd"}
+    )
+    assert [link.lesson for link in intervention.lesson_links.all()] == [world.other_lesson]
+    page = client.get(f"/ontwerpteam/{intervention.pk}/bewerken/").content.decode()
+    assert f'name="groups" value="{world.group.pk}"' in page  # already in: kept
