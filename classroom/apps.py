@@ -7,4 +7,6 @@ class ClassroomConfig(AppConfig):
     verbose_name = _("Classroom")
 
     def ready(self):
-        from . import signals, verbs  # noqa: F401 - login events; usage verbs
+        # Login events; the TRUSTED_PROXIES check; usage verbs.
+        from . import signals, throttle, verbs  # noqa: F401
+        from .realtime import rights  # noqa: F401 - sockets follow rights (signals)

@@ -34,6 +34,10 @@ UI_TEXTS = {
     "now": _("Now"),
     "waitForSeat": _("Wait, it is full"),
     "wellDone": _("Well done!"),
+    "ended": _(
+        "This page no longer follows live: you logged out or no longer have access. "
+        "Reload the page."
+    ),
     "lost": _("No connection. Trying again …"),
     "back": _("Connected again."),
     # The teacher's live lesson dashboard (dashboard.js)

@@ -24,11 +24,12 @@ class PupilLessonConsumer(GroupConsumer):
         return Lesson.objects.filter(pk=pk).first()
 
     @database_sync_to_async
-    def _groups_for(self, pk: int) -> list[str] | None:
+    def _groups_for(self, pk: int, user=None) -> list[str] | None:
+        user = user or self.scope["user"]
         lesson = self.find(pk)
-        if lesson is None or not self.allowed(self.scope["user"], lesson):
+        if lesson is None or not self.allowed(user, lesson):
             return None
-        return [pupil_group(pupil_of(self.scope["user"]).pk), class_group(lesson.group_id)]
+        return [pupil_group(pupil_of(user).pk), class_group(lesson.group_id)]
 
     async def connect(self):
         pk = self.scope["url_route"]["kwargs"][self.url_kwarg]
@@ -40,11 +41,17 @@ class PupilLessonConsumer(GroupConsumer):
         self.joined = groups
         for name in groups:
             await self.channel_layer.group_add(name, self.channel_name)
+        await self.join_personal()
         await self.accept()
+
+    async def still_allowed(self, user) -> bool:
+        # The same pupil, still allowed the lesson (moved to another group: no longer).
+        return await self._groups_for(self.lesson_id, user) == self.joined
 
     async def disconnect(self, code):
         for name in getattr(self, "joined", []):
             await self.channel_layer.group_discard(name, self.channel_name)
+        await self.leave_personal()
 
     async def entry_changed(self, event):
         if event["lesson"] == self.lesson_id:

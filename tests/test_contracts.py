@@ -78,6 +78,8 @@ def test_every_realtime_message_type_has_a_shape():
         "board.changed",
         "entry.changed",
         "voice.changed",
+        "session.ended",
+        "rights.changed",
     }
     for shape in messages.MESSAGES.values():
         assert schema.is_typeddict(shape)

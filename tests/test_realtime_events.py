@@ -52,7 +52,8 @@ def _reflection(world):
 
 
 # name: (action, [(group, type)], [usage verbs]). Groups use L (world.lesson), C (the
-# class), B (today's board) and D (Daan, the classmate: his own logbook page).
+# class), B (today's board), D (Daan, the classmate: his own logbook page) and N (Noor's
+# account: every socket of hers).
 CASES = {
     "choose": (
         lambda w: entries.choose(pupil=w.pupil, lesson=w.lesson, aspect="place", value=w.place.pk),
@@ -184,7 +185,12 @@ CASES = {
     # event left is one that names no pupil.
     "erase_pupil": (
         lambda w: research_actions.erase_pupil(w.pupil, acting_user=w.school_admin),
-        [("board.B", "board.changed"), ("lesson.L", "lesson.changed")],
+        # and her own sockets, whose rights went with her account (4403)
+        [
+            ("board.B", "board.changed"),
+            ("user.N", "rights.changed"),
+            ("lesson.L", "lesson.changed"),
+        ],
         ["pupil_erased"],
     ),
 }
@@ -203,6 +209,7 @@ def _groups(world, expected):
         "C": world.group.pk,
         "B": world.board.pk,
         "D": world.classmate.pk,
+        "N": world.pupil.user_id,
     }
     return [(group[:-1] + str(names[group[-1]]), kind) for group, kind in expected]
 

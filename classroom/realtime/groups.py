@@ -24,3 +24,14 @@ def voice_group(group_id: int) -> str:
     """The class's teachers' "nieuw van de klas" pages: new reflections, photos and
     reactions (a hint only; the page fetches what it shows)."""
     return f"voice.{group_id}"
+
+
+def session_group(session_key: str) -> str:
+    """Every socket opened with one login session: closed when it ends (logout)."""
+    return f"session.{session_key}"
+
+
+def user_group(user_id: int) -> str:
+    """Every socket of one user: told to check its rights again when they changed
+    (removed from a group or school, deactivated, moved, erased)."""
+    return f"user.{user_id}"

@@ -57,3 +57,19 @@ class BareLessonChanged(TypedDict):
 
 declare("lessons.changed", LessonsChanged)
 declare("lesson.changed", BareLessonChanged)
+
+
+class SessionEnded(TypedDict):
+    """To `session.<key>`: the login session ended (logout): its sockets close (4401)."""
+
+    type: Literal["session.ended"]
+
+
+class RightsChanged(TypedDict):
+    """To `user.<id>`: the user's rights changed; each socket checks again (4403)."""
+
+    type: Literal["rights.changed"]
+
+
+declare("session.ended", SessionEnded)
+declare("rights.changed", RightsChanged)

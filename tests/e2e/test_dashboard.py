@@ -322,3 +322,24 @@ def test_thirty_pupils_fit_one_screen_at_a_glance(world, new_context, size):
     expect(noor.get_by_test_id("goals-cell")).to_be_visible()  # the full cards again
     teacher.reload()
     expect(teacher.get_by_test_id("compact-toggle")).to_have_attribute("aria-pressed", "false")
+
+
+def test_logging_out_in_another_tab_ends_the_live_dashboard(world, new_context):
+    """The teacher logs out on another tab of the same laptop: the dashboard stops
+    following the class at once and says so, instead of showing pupils' rows to whoever
+    sits down next."""
+    from classroom import actions as classroom_actions
+
+    classroom_actions.start_lesson(world.fractions, acting_user=world.teacher)
+    context = new_context()
+    dashboard = context.new_page()
+    log_in_teacher(dashboard)
+    dashboard.goto(f"/leerkracht/les/{world.fractions.pk}/")
+    expect(dashboard.locator("[data-dashboard][data-live='1']")).to_have_count(1)
+    other = context.new_page()
+    other.goto("/leerkracht/")
+    other.get_by_role("button", name="Uitloggen").click()
+    expect(dashboard.locator("[data-dashboard][data-live='ended']")).to_have_count(1)
+    expect(dashboard.get_by_test_id("connection")).to_contain_text(
+        "Deze pagina volgt niet meer live"
+    )

@@ -1,7 +1,8 @@
 // One WebSocket kept open to the server. Reconnects back off exponentially (0.5 s
 // doubling, capped at 30 s) with full jitter, so a restarted server is not hit by a whole
 // school in the same millisecond. The page's [data-connection] banner says when the
-// connection is lost and when it is back; `root.dataset.live` is "1" while connected.
+// connection is lost and when it is back; `root.dataset.live` is "1" while connected and
+// "ended" after the server ended the socket for good (logged out, no longer allowed).
 import { texts } from "./texts.js";
 
 export function live(path, { root, onOpen, onMessage }) {
@@ -34,8 +35,20 @@ export function live(path, { root, onOpen, onMessage }) {
       }
       if (onMessage) onMessage(data);
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       if (root) root.dataset.live = "0";
+      // 4401: the login session ended (logged out, expired); 4403: no longer allowed.
+      // Trying again cannot help: say so, and stop.
+      if (event.code === 4401 || event.code === 4403) {
+        if (banner) {
+          clearTimeout(hideTimer);
+          banner.hidden = false;
+          banner.textContent = texts.ended;
+          banner.dataset.state = "lost";
+        }
+        if (root) root.dataset.live = "ended";
+        return;
+      }
       lost = true;
       if (banner) {
         clearTimeout(hideTimer);
