@@ -15,9 +15,10 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from classroom.realtime import routing as classroom_routing  # noqa: E402
+from classroom.realtime.quiet import QuietURLRouter  # noqa: E402
 from config.limits import BodyLimit, install_in_daphne  # noqa: E402
 from config.origins import ExactOriginValidator  # noqa: E402
 from logbook import routing as logbook_routing  # noqa: E402
@@ -36,7 +37,7 @@ application = ProtocolTypeRouter(
     {
         "http": BodyLimit(django_asgi_app),
         "websocket": ExactOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(QuietURLRouter(websocket_urlpatterns))
         ),
     }
 )

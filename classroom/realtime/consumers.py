@@ -11,6 +11,7 @@ listen (docs/realtime.md).
 """
 
 import asyncio
+import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -21,6 +22,7 @@ from classroom.models import Group, Lesson
 from classroom.permissions import can
 
 from .groups import class_group, lesson_group, session_group, user_group
+from .quiet import BAD_FRAME, log_once
 
 FORBIDDEN = 4403
 SESSION_ENDED = 4401
@@ -61,6 +63,16 @@ class RightsFollowingConsumer(AsyncJsonWebsocketConsumer):
         for name in self.personal:
             await self.channel_layer.group_discard(name, self.channel_name)
         self.personal = []
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """The live sockets expect nothing from the client: a JSON frame is ignored; a
+        frame that is not JSON closes with 4400 and one quiet log line (config/quiet.py),
+        never a traceback per frame."""
+        try:
+            json.loads(text_data if text_data is not None else bytes_data or b"")
+        except (ValueError, TypeError):
+            log_once(self.scope, "bad frame", repr((text_data or bytes_data or "")[:60]))
+            await self.end(BAD_FRAME)
 
     async def end(self, code: int) -> None:
         """Stop listening at once (nothing more is forwarded), then close."""
