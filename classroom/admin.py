@@ -13,10 +13,12 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import actions, images, permissions
 from .beheer import may_open_beheer
+from .inputs import SafeModelMultipleChoiceField, in_school_calendar
 from .models import Group, Lesson, Membership, Place, Pupil, School, UsageEvent
 
 User = get_user_model()
@@ -139,6 +141,13 @@ class ScopedAdmin(RefusalsOnTheForm, ScopedFilters, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if type(db_field) is models.DateField and field is not None:
+            # A lesson, block or board on a day a school plans for (as in the app).
+            field.validators.append(in_school_calendar)
+        return field
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         model = db_field.remote_field.model
         if model in permissions.RULES:
@@ -150,6 +159,9 @@ class ScopedAdmin(RefusalsOnTheForm, ScopedFilters, admin.ModelAdmin):
         model = db_field.remote_field.model
         if model in permissions.RULES:
             kwargs["queryset"] = permissions.readable(request.user, model.objects.all())
+        # A posted id that is no number the database holds ("9" * 30) is an invalid
+        # choice, not a 500.
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

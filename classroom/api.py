@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import actions
+from .inputs import in_school_calendar, positive_int
 from .models import ASPECTS, Group, Lesson, Place, Pupil, School
 from .permissions import ScopedQuerysetMixin, describe, is_pupil, readable
 
@@ -25,6 +26,20 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = DRFValidationError({"detail": exc.messages})
     return drf_exception_handler(exc, context)
+
+
+def filter_by_ids(queryset, request, *names):
+    """`?group=3`: only the rows whose `group_id` is 3. An empty value filters nothing;
+    anything but ASCII digits that fit an id ("²", "9" * 30, "abc") is a 400."""
+    for name in names:
+        raw = request.query_params.get(name)
+        if raw is None or raw == "":
+            continue
+        value = positive_int(raw)
+        if value is None:
+            raise DRFValidationError({name: [_("A number is needed.")]})
+        queryset = queryset.filter(**{f"{name}_id": value})
+    return queryset
 
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -135,8 +150,12 @@ class LessonSerializer(serializers.ModelSerializer):
             "ended_at",
         ]
         read_only_fields = ["started_at", "ended_at"]
-        # Declared from the goals side (Goal.lessons); optional like place_options.
-        extra_kwargs = {"goal_options": {"required": False}}
+        extra_kwargs = {
+            # Declared from the goals side (Goal.lessons); optional like place_options.
+            "goal_options": {"required": False},
+            # 9999-12-31 is a date, but no lesson's "a week later" (a copy) is.
+            "date": {"validators": [in_school_calendar]},
+        }
 
 
 class MeSerializer(serializers.Serializer):

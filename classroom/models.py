@@ -145,10 +145,13 @@ class Pupil(models.Model):
     )
     photo = models.ImageField(_("photo"), upload_to="pupil-photos/", blank=True)
     # The picture code is printed on login cards, so it is stored readable; it keeps out
-    # classmates, not attackers, and the lock below stops guessing.
+    # classmates, not attackers, and the throttles stop guessing (classroom/throttle.py:
+    # wrong codes are counted and lock per device, in the cache).
     picture_code = models.CharField(_("picture code"), max_length=80)
     login_token = models.CharField(max_length=32, unique=True, editable=False)
+    # No longer counted here (the throttle counts per device); kept at 0.
     failed_code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The latest lock on any device, for the teacher to see and lift.
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     active = models.BooleanField(_("active"), default=True)
 
@@ -169,6 +172,8 @@ class Pupil(models.Model):
         return AVATAR_COLOURS.get(self.avatar_colour, "#555555")
 
     def is_locked(self, now=None) -> bool:
+        """Locked on some device (`classroom.actions.picture_code_locked_until` says
+        whether on a given one)."""
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
 
 

@@ -22,6 +22,17 @@ def _header(scope, name: bytes) -> str | None:
     return None
 
 
+def _within(length: str, limit: int) -> bool:
+    """Whether an announced Content-Length is a number no larger than `limit`: ASCII
+    digits only ("²" is a digit to Python, not to int()), and not thousands of them."""
+    return (
+        length.isascii()
+        and length.isdigit()
+        and len(length) <= len(str(limit))
+        and int(length) <= limit
+    )
+
+
 def refusal(limit: int) -> bytes:
     """The 413's JSON body, in the school's language (no request to take it from yet)."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -62,7 +73,7 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         limit = self.limit_for(scope)
         length = _header(scope, b"content-length")
-        if length is not None and (not length.strip().isdigit() or int(length) > limit):
+        if length is not None and not _within(length.strip(), limit):
             return await self.refuse(send, limit)
         received = 0
         started = False

@@ -16,6 +16,7 @@ from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 from whitenoise.middleware import WhiteNoiseMiddleware
@@ -124,3 +125,16 @@ class PupilLanguageMiddleware(MiddlewareMixin):
             for (language,) in found[:1]:
                 return language
         return installation_language()
+
+
+class NoStoreMiddleware(MiddlewareMixin):
+    """`Cache-Control: no-store, private` on every response to a logged-in user: pages,
+    API answers and exports hold children's data, which no shared computer's browser
+    cache and no proxy should keep. (The offline pages of pupils live in the service
+    worker's own cache, which this does not touch.)"""
+
+    def process_response(self, request, response):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -77,6 +77,29 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp): scripts, styles, images, fonts and connections
+# from this site only; no inline script (the pages' data travel as JSON in
+# <script type="application/json">, which does not run); style attributes stay allowed
+# for the avatars' colours; photos preview from blob: and data: URLs; no plugins, no
+# framing, forms post here only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'", "blob:"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -92,6 +115,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -115,6 +139,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Nothing a logged-in user sees (pupils' data, exports) is kept in a browser's or a
+    # proxy's cache: Cache-Control: no-store (static files never get this far).
+    "config.middleware.NoStoreMiddleware",
+    # Only the app's own scripts and styles (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "config.middleware.PupilLanguageMiddleware",  # after auth: it asks who the pupil is
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -206,6 +235,27 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# The throttles' counts (classroom/throttle.py): shared through Redis when there is one
+# (several processes must share them), else in this process's memory, large enough that
+# a flood of keys cannot push the counts out.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("REDIS_PREFIX", "leerregie"),
+            # Without Redis the throttles let logins through (classroom/throttle.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
 # --- Auth ---------------------------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
@@ -217,16 +267,31 @@ LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "frontend:start"
 
 # Teacher logins: five wrong passwords for one username from one address lock that pair
-# for 15 minutes (django-axes). Pupils have their own lock on the picture code.
+# for 15 minutes (django-axes); 20 from one address, whatever the usernames, lock the
+# address (classroom/axes_handler.py). Pupils have their own lock on the picture code.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "classroom.axes_handler.AddressLimitHandler"
+AXES_CLIENT_IP_CALLABLE = "classroom.throttle.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
 
-PUPIL_CODE_FAILURE_LIMIT = 5
+# Guessing throttles for pupils (classroom/throttle.py, docs/architecture.md "Logins").
+CLASS_CODE_MISS_LIMIT = 10  # wrong class codes from one address, then it waits
+CLASS_CODE_MISS_MINUTES = 10  # misses are forgotten after this; the wait is as long
+PUPIL_CODE_FAILURE_LIMIT = 5  # wrong picture codes in a row lock the pupil on that device
 PUPIL_CODE_LOCK_MINUTES = 5
+PUPIL_CODE_WINDOW_MINUTES = 10  # wrong picture codes are forgotten after this
+PUPIL_CODE_DEVICE_PUPILS = 3  # a device wrong for this many pupils is slowed
+PUPIL_CODE_ADDRESS_PUPILS = 10  # an address wrong for this many pupils is slowed
+PUPIL_CODE_ADDRESS_FAILURES = 30  # ... or with this many wrong codes
+PUPIL_CODE_SLOW_SECONDS = 30  # slowed: one picture code per this many seconds
+# The reverse proxies in front (addresses or networks): only a request from one of them
+# has its client address read from X-Forwarded-For (classroom.throttle.client_address).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -282,8 +347,17 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["classroom.permissions.DeclaredPermission"],
+    # JSON only: the app's scripts are the API's browser; DRF's browsable pages would
+    # need inline styles and scripts the Content-Security-Policy refuses.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "classroom.pagination.CappedLimitOffsetPagination",
+    # Bounded JSON (depth, number size), no NUL or lone surrogates (classroom/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "classroom.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "classroom.api.exception_handler",
 }

@@ -10,16 +10,21 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from classroom import actions
+
+# Also imported from here by the views and the other forms (classroom.inputs has them).
+from classroom.inputs import (  # noqa: F401
+    FIRST_SCHOOL_DAY,
+    LAST_SCHOOL_DAY,
+    SafeModelMultipleChoiceField,
+    in_school_calendar,
+    positive_int,
+)
 from classroom.models import ASPECTS, Differentiation, Lesson, Openness, Subject
 from classroom.quadrant import OPENNESS_WEIGHT
 from goals.booklet import current_block
 from goals.models import Goal
 
 from .quadrant_svg import pct
-
-# The days a school plans for: anything else in a URL or a form is a typing slip (or a
-# probe), and dates near the ends of the calendar cannot be moved a week.
-FIRST_SCHOOL_DAY, LAST_SCHOOL_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def school_day(value) -> date | None:
@@ -35,37 +40,7 @@ def school_day(value) -> date | None:
 
 
 class SchoolDateField(forms.DateField):
-    def validate(self, value):
-        super().validate(value)
-        if value and not FIRST_SCHOOL_DAY <= value <= LAST_SCHOOL_DAY:
-            raise forms.ValidationError(
-                _("Choose a date between %(first)s and %(last)s.")
-                % {"first": FIRST_SCHOOL_DAY.year, "last": LAST_SCHOOL_DAY.year}
-            )
-
-
-def positive_int(value) -> int | None:
-    """A posted id as a number, or None: ASCII digits only ("²" is not one) and small
-    enough for the database."""
-    text = str(value or "")
-    if text.isascii() and text.isdigit() and int(text) < 2**63:
-        return int(text)
-    return None
-
-
-class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """A multiple choice of rows whose posted ids are checked as numbers first: an id too
-    big for the database ("9" * 30) is an invalid choice, not a 500."""
-
-    def _check_values(self, value):
-        for pk in value:
-            if positive_int(pk) is None:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
+    default_validators = [in_school_calendar]
 
 
 def goal_blocks(group, goals, chosen: set[str]) -> list[dict]:

@@ -11,14 +11,14 @@ from classroom.models import Group, Lesson, School
 from classroom.permissions import can
 from research.models import Dataset, Phase
 
-from .forms import DateInput
+from .forms import DateInput, SafeModelMultipleChoiceField
 
 
 class _SchoolScoped(forms.Form):
     """A form for one school, chosen from the schools the user may use."""
 
     school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
-    groups = forms.ModelMultipleChoiceField(
+    groups = SafeModelMultipleChoiceField(
         label=_("Groups"), queryset=Group.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     start_date = forms.DateField(label=_("Start date"), widget=DateInput)
@@ -87,7 +87,7 @@ class InterventionForm(_SchoolScoped):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    members = forms.ModelMultipleChoiceField(
+    members = SafeModelMultipleChoiceField(
         label=_("Design team"),
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,

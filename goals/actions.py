@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from classroom import usage
+from classroom.inputs import check_text
 from classroom.models import Group, Lesson, Pupil, School
 from classroom.pictograms import PICTOGRAMS
 
@@ -238,8 +239,9 @@ def assess_as_teacher(
 ) -> TeacherAssessment:
     """The teacher's judgement, kept beside the pupil's. Sends: `teacher_assessed`."""
     _check_mark(pupil, goal, level)
+    note = check_text(note).strip()
     mark = TeacherAssessment.objects.create(
-        pupil=pupil, goal=goal, teacher=acting_user, level=level, note=note.strip()
+        pupil=pupil, goal=goal, teacher=acting_user, level=level, note=note
     )
     usage.record(
         "teacher_assessed",

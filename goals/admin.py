@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from classroom import admin as classroom_admin
 from classroom import permissions
 from classroom.admin import ScopedAdmin
+from classroom.inputs import SafeModelMultipleChoiceField
 from classroom.models import Group, Lesson
 
 from . import actions
@@ -116,7 +117,7 @@ class GoalAdmin(ScopedAdmin):
 class LessonForm(forms.ModelForm):
     # Offered only from the goals the user may read, on a lesson's page only its group's
     # (classroom.admin.ScopedAdmin.get_form); set through actions.set_goal_options.
-    goal_options = forms.ModelMultipleChoiceField(
+    goal_options = SafeModelMultipleChoiceField(
         queryset=Goal.objects.all(),
         required=False,
         label=_("goal options"),

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from classroom.api import IDEMPOTENCY_HEADER, ReadableField
+from classroom.api import IDEMPOTENCY_HEADER, ReadableField, filter_by_ids
 from classroom.idempotency import idempotent
 from classroom.models import Pupil
 from classroom.permissions import (
@@ -100,16 +100,6 @@ class StarSerializer(serializers.Serializer):
     starred = serializers.BooleanField()
 
 
-def _filter(queryset, request, *names):
-    for name in names:
-        value = request.query_params.get(name)
-        if value is not None:
-            if not value.isdigit():
-                raise serializers.ValidationError({name: ["A number is needed."]})
-            queryset = queryset.filter(**{f"{name}_id": int(value)})
-    return queryset
-
-
 class StrandViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Strand.objects.all()
     serializer_class = StrandSerializer
@@ -120,7 +110,7 @@ class BlockViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = BlockSerializer
 
     def get_queryset(self):
-        return _filter(super().get_queryset(), self.request, "group")
+        return filter_by_ids(super().get_queryset(), self.request, "group")
 
 
 class GoalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
@@ -130,7 +120,7 @@ class GoalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = GoalSerializer
 
     def get_queryset(self):
-        return _filter(super().get_queryset(), self.request, "block")
+        return filter_by_ids(super().get_queryset(), self.request, "block")
 
     @extend_schema(
         request=StarSerializer, responses=StarSerializer, parameters=[IDEMPOTENCY_HEADER]
@@ -163,7 +153,7 @@ class SelfAssessmentViewSet(
     create_parent = ACTING_PUPIL
 
     def get_queryset(self):
-        return _filter(super().get_queryset(), self.request, "pupil", "goal")
+        return filter_by_ids(super().get_queryset(), self.request, "pupil", "goal")
 
     @extend_schema(parameters=[IDEMPOTENCY_HEADER])
     @idempotent
@@ -197,7 +187,7 @@ class TeacherAssessmentViewSet(
         return TeacherAssessmentSerializer
 
     def get_queryset(self):
-        return _filter(super().get_queryset(), self.request, "pupil", "goal")
+        return filter_by_ids(super().get_queryset(), self.request, "pupil", "goal")
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from classroom import images, usage
+from classroom.inputs import check_text
 from classroom.models import Lesson, Pupil
 from classroom.realtime.groups import pupil_group, voice_group
 from classroom.realtime.publish import send_on_commit
@@ -81,7 +82,7 @@ def add_photo(
 @transaction.atomic
 def add_conversation_note(*, acting_user, pupil: Pupil, text: str, goals=()) -> ConversationNote:
     """Sends: usage event `conversation_noted` (without the text)."""
-    text = text.strip()
+    text = check_text(text).strip()
     if not text:
         raise ValidationError(_("A note needs some text."))
     goals = list(goals)

@@ -14,7 +14,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from classroom import images
-from classroom.api import IDEMPOTENCY_HEADER, ReadableField
+from classroom.api import IDEMPOTENCY_HEADER, ReadableField, filter_by_ids
 from classroom.idempotency import idempotent
 from classroom.models import Lesson, Pupil
 from classroom.permissions import (
@@ -86,11 +86,7 @@ class PhotoViewSet(
     create_parent = ACTING_PUPIL
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        goal = self.request.query_params.get("goal")
-        if goal is not None and goal.isdigit():
-            queryset = queryset.filter(goal_id=int(goal))
-        return queryset
+        return filter_by_ids(super().get_queryset(), self.request, "goal")
 
     @extend_schema(parameters=[IDEMPOTENCY_HEADER])
     @idempotent(prepare="clean_upload")
@@ -242,11 +238,7 @@ class LogbookEntryViewSet(
     operations = {"override": "decide_for_pupil", "help_answer": "answer_help"}
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        lesson = self.request.query_params.get("lesson")
-        if lesson is not None and lesson.isdigit():
-            queryset = queryset.filter(lesson_id=int(lesson))
-        return queryset
+        return filter_by_ids(super().get_queryset(), self.request, "lesson")
 
     def _pupil(self, request):
         return acting_pupil(request.user, LogbookEntry)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from classroom import usage
+from classroom.inputs import check_text
 from classroom.models import Lesson, Openness, Place, Pupil
 from classroom.quadrant import PUPIL, TEACHER
 from classroom.realtime.groups import pupil_group, voice_group
@@ -150,7 +151,7 @@ def _set(entry: LogbookEntry, aspect: str, value, options: Offer | None) -> dict
         entry.instruction = value["wanted"]
         entry.instruction_reason = reason if value["wanted"] else ""
         entry.instruction_text = (
-            (str(value.get("text") or "")[:300]).strip() if value["wanted"] else ""
+            (check_text(value.get("text") or "")[:300]).strip() if value["wanted"] else ""
         )
         return {"instruction": entry.instruction, "reason": entry.instruction_reason or None}
     if aspect == "place":
@@ -359,6 +360,7 @@ def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str,
         raise ValidationError(_("The evaluation of this lesson is closed."))
     if mood not in Mood.values:
         raise ValidationError(_("Tap how it went."))
+    text = check_text(text)
     entry = _locked_entry(pupil, lesson)
     chosen = {g.pk: g for g in entry.goals.all()}
     if not set(levels) <= set(chosen):

@@ -18,6 +18,7 @@ from rest_framework.routers import SimpleRouter
 from classroom import images
 from classroom.api import IDEMPOTENCY_HEADER, ActionViewSet, ReadableField
 from classroom.idempotency import idempotent
+from classroom.inputs import in_school_calendar
 from classroom.permissions import ACTING_PUPIL, ScopedQuerysetMixin, pupil_of
 from classroom.pictograms import activity_static_path
 
@@ -118,6 +119,7 @@ class BoardSerializer(serializers.ModelSerializer):
         model = Board
         fields = ["id", "group", "date", "part", "version", "slots"]
         read_only_fields = ["version", "slots"]
+        extra_kwargs = {"date": {"validators": [in_school_calendar]}}
 
 
 class SlotSwitchSerializer(serializers.Serializer):

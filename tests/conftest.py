@@ -13,6 +13,7 @@ instances (what Django's setUpTestData does). Tests marked
 
 import copy
 import shutil
+import uuid
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
@@ -397,6 +398,22 @@ def client_as(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Every test counts its throttles (classroom/throttle.py) from zero, in an in-memory
+    cache of its own: never in a shared Redis, whose clear() would empty all of it."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    yield
+    from django.core.cache import cache
+
+    cache.clear()  # this test's own cache only; frees its memory
 
 
 @pytest.fixture(autouse=True)

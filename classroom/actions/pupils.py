@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from .. import images
+from .. import images, throttle
 from ..models import (
     Group,
     Pupil,
@@ -156,13 +156,16 @@ def reset_picture_code(pupil: Pupil) -> Pupil:
     pupil.failed_code_attempts = 0
     pupil.locked_until = None
     pupil.save(update_fields=["picture_code", "failed_code_attempts", "locked_until"])
+    throttle.forget_code_locks(pupil.pk)
     return pupil
 
 
 def unlock_pupil(pupil: Pupil) -> Pupil:
+    """Lift the pupil's lock on every device (the teacher is there)."""
     pupil.failed_code_attempts = 0
     pupil.locked_until = None
     pupil.save(update_fields=["failed_code_attempts", "locked_until"])
+    throttle.forget_code_locks(pupil.pk)
     return pupil
 
 
@@ -171,40 +174,59 @@ class CodeCheck:
     ok: bool
     attempts_left: int = 0
     locked_until: datetime | None = None
+    # The device is slowed (classroom/throttle.py): the code was not looked at.
+    wait_seconds: int = 0
 
     @property
     def locked(self) -> bool:
         return self.locked_until is not None
 
 
+def picture_code_locked_until(
+    pupil: Pupil, device: throttle.Device | None = None, now: datetime | None = None
+) -> datetime | None:
+    """Until when the pupil is locked on this device, or None.
+
+    Wrong codes lock a pupil per device (classroom/throttle.py), so a stranger's guesses
+    do not lock the pupil on the class's own device. `Pupil.locked_until` keeps the
+    latest lock on any device, which the teacher sees and lifts (`unlock_pupil`)."""
+    now = now or timezone.now()
+    if not pupil.is_locked(now):
+        return None
+    seconds = throttle.code_lock_seconds(pupil.pk, device or throttle.Device.unknown())
+    return now + timedelta(seconds=seconds) if seconds else None
+
+
 @transaction.atomic
-def check_picture_code(pupil: Pupil, attempt: list[str]) -> CodeCheck:
-    """Compare a tapped sequence with the pupil's code and count failures.
+def check_picture_code(
+    pupil: Pupil, attempt: list[str], device: throttle.Device | None = None
+) -> CodeCheck:
+    """Compare a tapped sequence with the pupil's code and count failures, per device
+    (`classroom.throttle.Device`; without one, all callers are one unknown device).
 
     The row is locked while counting, so simultaneous guesses cannot slip past the
-    limit. A locked pupil gets no answer about the code at all.
+    limit. A pupil locked on this device, or a slowed device, gets no answer about the
+    code at all.
     """
+    device = device or throttle.Device.unknown()
     pupil = Pupil.objects.select_for_update().get(pk=pupil.pk)
     now = timezone.now()
-    if pupil.is_locked(now):
-        return CodeCheck(ok=False, locked_until=pupil.locked_until)
+    if locked_until := picture_code_locked_until(pupil, device, now):
+        return CodeCheck(ok=False, locked_until=locked_until)
+    if wait := throttle.picture_code_wait(device):
+        return CodeCheck(ok=False, wait_seconds=wait)
     if constant_time_compare(",".join(attempt), pupil.picture_code):
-        if pupil.failed_code_attempts or pupil.locked_until:
-            pupil.failed_code_attempts = 0
-            pupil.locked_until = None
-            pupil.save(update_fields=["failed_code_attempts", "locked_until"])
+        throttle.count_right_code(pupil.pk, device)
         return CodeCheck(ok=True)
-    pupil.failed_code_attempts += 1
-    limit = settings.PUPIL_CODE_FAILURE_LIMIT
-    if pupil.failed_code_attempts >= limit:
-        pupil.failed_code_attempts = 0
-        pupil.locked_until = now + timedelta(minutes=settings.PUPIL_CODE_LOCK_MINUTES)
-    pupil.save(update_fields=["failed_code_attempts", "locked_until"])
-    return CodeCheck(
-        ok=False,
-        attempts_left=0 if pupil.locked_until else limit - pupil.failed_code_attempts,
-        locked_until=pupil.locked_until,
-    )
+    wrong, lock_seconds = throttle.count_wrong_code(pupil.pk, device)
+    if lock_seconds:
+        locked_until = now + timedelta(seconds=lock_seconds)
+        # The teacher sees the pupil locked (on some device) and can lift it.
+        if not pupil.is_locked(now) or pupil.locked_until < locked_until:
+            pupil.locked_until = locked_until
+            pupil.save(update_fields=["locked_until"])
+        return CodeCheck(ok=False, locked_until=locked_until)
+    return CodeCheck(ok=False, attempts_left=max(1, settings.PUPIL_CODE_FAILURE_LIMIT - wrong))
 
 
 def set_pupil_photo(pupil: Pupil, upload) -> Pupil:

@@ -11,7 +11,6 @@ listen (docs/realtime.md).
 """
 
 import asyncio
-import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -19,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from classroom.models import Group, Lesson
+from classroom.parsers import loads
 from classroom.permissions import can
 
 from .groups import class_group, lesson_group, session_group, user_group
@@ -69,8 +69,8 @@ class RightsFollowingConsumer(AsyncJsonWebsocketConsumer):
         frame that is not JSON closes with 4400 and one quiet log line (config/quiet.py),
         never a traceback per frame."""
         try:
-            json.loads(text_data if text_data is not None else bytes_data or b"")
-        except (ValueError, TypeError):
+            loads(text_data if text_data is not None else (bytes_data or b"").decode())
+        except (ValueError, TypeError):  # not JSON, out of bounds (depth), bad bytes
             log_once(self.scope, "bad frame", repr((text_data or bytes_data or "")[:60]))
             await self.end(BAD_FRAME)
 

@@ -9,12 +9,12 @@ from django.contrib.auth.views import LoginView
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from classroom import actions
-from classroom.models import Group, Pupil
+from classroom import actions, throttle
+from classroom.models import Group, Pupil, installation_language
 from classroom.permissions import is_pupil, is_staff_member
 from classroom.pictograms import CODE_GRID, label
 
@@ -38,8 +38,17 @@ def start(request):
         return redirect("frontend:teacher-home")
     if request.user.is_authenticated:  # a researcher: an account without a school
         return redirect("frontend:research-home")
-    remembered = _group_for_code(request.COOKIES.get(CLASS_COOKIE, ""))
-    return render(request, "start.html", {"remembered_group": remembered})
+    remembered, missed = None, False
+    code = normalise_code(request.COOKIES.get(CLASS_COOKIE, ""))
+    # The cookie is the client's word, so a lookup through it counts like a typed code.
+    if code and not _class_code_wait(request, code):
+        remembered = _group_for_code(code)
+        missed = remembered is None
+    response = render(request, "start.html", {"remembered_group": remembered})
+    if missed:  # a class code that changed since: forget it, and count it once
+        throttle.class_code_missed(request)
+        response.delete_cookie(CLASS_COOKIE)
+    return response
 
 
 def home(request):
@@ -52,21 +61,47 @@ class TeacherLoginView(LoginView):
     redirect_authenticated_user = True
 
 
+def wait_page(request, seconds: int, *, language: str | None = None):
+    """429 "Even wachten …": a picture, one spoken sentence, and a way back. In the
+    installation's language for a class-code lookup, which must not tell by its language
+    whether the code was a class's."""
+    with translation.override(language or translation.get_language()):
+        response = render(request, "pupil/wait.html", {"again_url": request.path}, status=429)
+        response["Content-Language"] = translation.get_language()
+    response["Retry-After"] = str(max(1, seconds))
+    return response
+
+
+def _class_code_wait(request, code: str) -> int:
+    """Seconds this client waits before looking up `code`: a device that opened that
+    class before never waits for it (classroom/throttle.py)."""
+    if throttle.Device.of(request).opened(code):
+        return 0
+    return throttle.class_code_wait(request)
+
+
 @require_http_methods(["GET", "POST"])
 def class_code(request):
     error = None
     if request.method == "POST":
-        group = _group_for_code(request.POST.get("code", ""))
+        code = normalise_code(request.POST.get("code", ""))
+        if wait := _class_code_wait(request, code):
+            return wait_page(request, wait, language=installation_language())
+        group = _group_for_code(code)
         if group is not None:
             return redirect("frontend:class-grid", code=group.class_code)
+        throttle.class_code_missed(request)
         error = "unknown-code"
     return render(request, "pupil/class_code.html", {"error": error}, status=400 if error else 200)
 
 
 @never_cache
 def class_grid(request, code: str):
+    if wait := _class_code_wait(request, normalise_code(code)):
+        return wait_page(request, wait, language=installation_language())
     group = _group_for_code(code)
     if group is None:
+        throttle.class_code_missed(request)
         return render(request, "pupil/class_code.html", {"error": "unknown-code"}, status=404)
     if code != group.class_code:
         return redirect("frontend:class-grid", code=group.class_code)
@@ -80,6 +115,8 @@ def class_grid(request, code: str):
         samesite="Lax",
         secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
     )
+    # The device's own id, so that wrong picture codes lock a pupil on this device only.
+    throttle.remember_device(request, response, group.class_code)
     return response
 
 
@@ -96,6 +133,7 @@ def _pupil_for(code: str, token: str) -> Pupil:
 @require_http_methods(["GET", "POST"])
 def picture_code(request, code: str, token: str):
     pupil = _pupil_for(code, token)
+    device = throttle.Device.of(request)
     context = {
         "pupil": pupil,
         "group": pupil.group,
@@ -103,14 +141,16 @@ def picture_code(request, code: str, token: str):
         "code_length": len(pupil.code_sequence),
     }
     status = 200
-    if pupil.is_locked():
-        context["locked_until"] = pupil.locked_until
+    if locked_until := actions.picture_code_locked_until(pupil, device):
+        context["locked_until"] = locked_until
     elif request.method == "POST":
         attempt = [part for part in request.POST.get("code", "").split(",") if part]
-        result = actions.check_picture_code(pupil, attempt)
+        result = actions.check_picture_code(pupil, attempt, device)
         if result.ok:
             login(request, pupil.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("frontend:pupil-home")
+        if result.wait_seconds:
+            return wait_page(request, result.wait_seconds)
         status = 403
         if result.locked:
             context["locked_until"] = result.locked_until

@@ -25,6 +25,7 @@ from goals.models import Block, Goal, Strand
 from goals.permissions import reusable_blocks
 
 from ..access import staff_required
+from ..forms import positive_int
 from ..goal_forms import MAX_CSV_BYTES, BlockForm, GoalForm, GoalsFileForm
 
 
@@ -89,12 +90,12 @@ def new_block(request, group_id: int):
 def reuse_block(request, group_id: int):
     """A copy of one of the school's blocks for this group, under a new name and dates."""
     group = _group_for_writing(request, group_id)
-    chosen = request.POST.get("source", "")
+    chosen = positive_int(request.POST.get("source"))
     form = BlockForm(request.POST)
     form.fields["name"].required = False
     source = None
-    if chosen.isascii() and chosen.isdigit():
-        source = get_object_or_404(reusable_blocks(request.user), pk=int(chosen))
+    if chosen is not None:
+        source = get_object_or_404(reusable_blocks(request.user), pk=chosen)
         require(request.user, "reuse", source)
     if form.is_valid():
         if source is None:

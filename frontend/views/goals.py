@@ -24,6 +24,7 @@ from goals.models import Block, Goal, TeacherAssessment
 from logbook.timeline import attach_photos, attach_words
 
 from ..access import pupil_required, staff_required
+from ..forms import positive_int
 from .goal_editing import blocks_page
 from .photos import notes_for
 
@@ -73,11 +74,11 @@ def block_overview_page(request, block_id: int):
 def pupil_booklet_for_teacher(request, pupil_id: int):
     pupil = get_changeable_or_404(request.user, Pupil.objects.select_related("group"), pk=pupil_id)
     blocks = list(_blocks(request.user, pupil.group_id))
-    block_id = request.GET.get("blok")
-    if block_id:
-        if not block_id.isdigit():
+    if request.GET.get("blok"):
+        block_id = positive_int(request.GET["blok"])
+        if block_id is None:  # "²" or an id too large for the database
             raise Http404
-        block = get_readable_or_404(request.user, Block, pk=int(block_id), group=pupil.group)
+        block = get_readable_or_404(request.user, Block, pk=block_id, group=pupil.group)
     else:
         block = current_block(pupil.group)
     return render(
@@ -107,8 +108,8 @@ def assess(request, pupil_id: int, goal_id: int):
         reverse("frontend:teacher-pupil-booklet", args=[pupil.pk])
         + f"?blok={goal.block_id}#goal-{goal.pk}"
     )
-    level = request.POST.get("level", "")
-    if not level.isdigit():
+    level = positive_int(request.POST.get("level"))
+    if level is None:
         messages.error(request, _("Choose a level first."))
         return redirect(back)
     try:
@@ -116,7 +117,7 @@ def assess(request, pupil_id: int, goal_id: int):
             acting_user=request.user,
             pupil=pupil,
             goal=goal,
-            level=int(level),
+            level=level,
             note=request.POST.get("note", ""),
         )
     except ValidationError as exc:

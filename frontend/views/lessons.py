@@ -16,7 +16,7 @@ from classroom.models import ASPECTS, Group, Lesson, Subject
 from classroom.permissions import get_permitted_or_404, get_readable_or_404, require_create
 
 from ..access import staff_required
-from ..forms import PRESETS, LessonForm, school_day
+from ..forms import LAST_SCHOOL_DAY, PRESETS, LessonForm, positive_int, school_day
 
 
 def _lesson(request, lesson_id: int) -> Lesson:
@@ -78,10 +78,10 @@ def _form_page(request, lesson: Lesson, *, heading: str, done: str, options=None
 
 def _copied_lesson(request, group: Group) -> Lesson | None:
     """The lesson named by `?van=`, one of this group's that the user may read."""
-    value = request.GET.get("van", "")
-    if not (value.isascii() and value.isdigit()):
+    value = positive_int(request.GET.get("van"))
+    if value is None:
         return None
-    return get_readable_or_404(request.user, Lesson.objects.filter(group=group), pk=int(value))
+    return get_readable_or_404(request.user, Lesson.objects.filter(group=group), pk=value)
 
 
 def _date_param(request):
@@ -103,7 +103,9 @@ def new_lesson(request, group_id: int):
         options = {"goals": settings.pop("goals"), "places": settings.pop("places")}
         # The copy's date: as asked, else a week later (or today when that has passed).
         if "datum" not in request.GET:
-            settings["date"] = max(source.date + timedelta(days=7), timezone.localdate())
+            # (A lesson from before dates were checked may lie at the calendar's end.)
+            week_later = min(source.date, LAST_SCHOOL_DAY - timedelta(days=7)) + timedelta(days=7)
+            settings["date"] = max(week_later, timezone.localdate())
         else:
             settings["date"] = lesson.date
         lesson = Lesson(group=group, **settings)

@@ -19,6 +19,7 @@ from logbook import actions
 from logbook.models import ConversationNote, Photo
 
 from ..access import pupil_required, staff_required
+from ..forms import positive_int
 
 
 def _file(request, photo_id: int, field: str) -> FileResponse:
@@ -53,9 +54,12 @@ def add_note(request, pupil_id: int):
     pupil = get_readable_or_404(request.user, Pupil.objects.select_related("group"), pk=pupil_id)
     require_create(request.user, ConversationNote, pupil)
     back = reverse("frontend:teacher-pupil-booklet", args=[pupil.pk]) + "#notes"
-    goal_ids = [int(g) for g in request.POST.getlist("goals") if g.isdigit()]
-    goals = readable(request.user, Goal.objects.filter(pk__in=goal_ids))
+    goal_ids = {positive_int(g) for g in request.POST.getlist("goals")}
+    goals = list(readable(request.user, Goal.objects.filter(pk__in=goal_ids - {None})))
     try:
+        if len(goals) != len(goal_ids):
+            # "²", an id too large, or a goal this teacher cannot see: nothing is saved.
+            raise ValidationError(_("This goal is not in this pupil's booklet."))
         actions.add_conversation_note(
             acting_user=request.user, pupil=pupil, text=request.POST.get("text", ""), goals=goals
         )

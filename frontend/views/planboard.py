@@ -28,7 +28,7 @@ from planboard.api import picture_url
 from planboard.models import Activity, Board, Plan, PlanPhoto, Slot
 
 from ..access import pupil_required, staff_required
-from ..forms import school_day
+from ..forms import positive_int, school_day
 
 
 def todays_board(group: Group) -> Board | None:
@@ -211,7 +211,9 @@ def _change_board(request, group, day, command: str) -> None:
     else:
         board = actions.board_for(group, day)
     if command == "slot":
-        activity = get_readable_or_404(request.user, Activity, pk=request.POST.get("activity"))
+        activity = get_readable_or_404(
+            request.user, Activity, pk=_int(request.POST.get("activity"))
+        )
         actions.set_slot(
             board,
             activity,
@@ -219,12 +221,16 @@ def _change_board(request, group, day, command: str) -> None:
             compulsory=request.POST.get("compulsory") == "1",
         )
     elif command == "reuse":
-        source = get_readable_or_404(request.user, Board, pk=request.POST.get("source"))
+        source = get_readable_or_404(request.user, Board, pk=_int(request.POST.get("source")))
         actions.reuse_board(source, board)
     elif command == "move":
-        plan = get_readable_or_404(request.user, Plan, pk=request.POST.get("plan"), board=board)
+        plan = get_readable_or_404(
+            request.user, Plan, pk=_int(request.POST.get("plan")), board=board
+        )
         require(request.user, "move_child", plan)
-        slot = get_readable_or_404(request.user, Slot, pk=request.POST.get("slot"), board=board)
+        slot = get_readable_or_404(
+            request.user, Slot, pk=_int(request.POST.get("slot")), board=board
+        )
         actions.move(acting_user=request.user, plan_obj=plan, to_slot=slot)
         messages.success(
             request,
@@ -254,9 +260,11 @@ def _change_board(request, group, day, command: str) -> None:
 
 
 def _int(value) -> int:
-    if not (isinstance(value, str) and value.isascii() and value.isdigit()):
+    """A posted id, or 404 for "²", "abc" or one too large for the database."""
+    number = positive_int(value) if isinstance(value, str) else None
+    if number is None:
         raise Http404
-    return int(value)
+    return number
 
 
 def _copy(request, group: Group, day: date, command: str, back: str):

@@ -49,7 +49,7 @@ def test_a_frame_that_is_not_json_closes_with_4400_without_a_traceback(world, ca
         return result
 
     assert async_to_sync(run)("{}") is True  # a JSON frame: ignored, still open
-    for frame in ("not json", "[[[", "\x00"):
+    for frame in ("not json", "[[[", "\x00", "[" * 50_000 + "]" * 50_000):
         assert async_to_sync(run)(frame) == {"type": "websocket.close", "code": 4400}
     assert not [r for r in caplog.records if r.exc_info]
     assert len([r for r in caplog.records if "bad frame" in r.getMessage()]) == 1

@@ -163,6 +163,17 @@ def browser():
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(
+    `CSP-VIOLATION ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});"""
+
+
+def _csp_violation(message, violations: list[str]) -> None:
+    if message.text.startswith("CSP-VIOLATION"):
+        violations.append(message.text)
+
+
 @pytest.fixture
 def new_context(browser, server, request):
     """Browser contexts as a Dutch school's devices: nl-NL, and a touch screen for pupils."""
@@ -176,9 +187,14 @@ def new_context(browser, server, request):
             viewport={"width": 1280, "height": 800},
         )
         context.set_default_timeout(10_000)
+        # The pages run under their Content-Security-Policy: anything it blocks fails
+        # the test (an inline script, a foreign image...), not just a console line.
+        context.add_init_script(CSP_WATCH)
+        context.on("console", lambda message: _csp_violation(message, violations))
         contexts.append(context)
         return context
 
+    violations: list[str] = []
     yield make
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     for i, context in enumerate(contexts):
@@ -187,6 +203,7 @@ def new_context(browser, server, request):
             for j, page in enumerate(context.pages):
                 page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{i}-{j}.png"))
         context.close()
+    assert not violations, f"the Content-Security-Policy blocked: {violations}"
 
 
 @pytest.hookimpl(hookwrapper=True)
