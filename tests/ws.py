@@ -20,15 +20,8 @@ def headers(user=None, origin="http://localhost", host="localhost"):
 
 def connect(path, user=None, origin="http://localhost"):
     """(connected, close code) for one attempt."""
-    sent = headers(user, origin)  # logging in touches the database: outside async code
-
-    async def run():
-        communicator = WebsocketCommunicator(application, path, headers=sent)
-        connected, code = await communicator.connect()
-        await communicator.disconnect()
-        return connected, code
-
-    return async_to_sync(run)()
+    # Logging in touches the database: outside async code.
+    return connect_with(path, headers(user, origin))
 
 
 def connect_with(path, sent):
