@@ -11,17 +11,12 @@ from django.utils.translation import gettext as _
 from classroom import images, usage
 from classroom.inputs import check_text
 from classroom.models import Lesson, Pupil
-from classroom.realtime.groups import pupil_group, voice_group
+from classroom.realtime.groups import pupil_group
 from classroom.realtime.publish import send_on_commit
 from goals.models import Goal
 
-from .entries import own_entry_event
+from .entries import own_entry_event, voice_changed
 from .models import ConversationNote, LogbookEntry, Photo, Prompt, Reaction
-
-
-def voice_changed(group_id: int) -> None:
-    """After commit: the class's "nieuw van de klas" pages fetch again."""
-    send_on_commit(voice_group(group_id), {"type": "voice.changed", "group": group_id})
 
 
 def check_photo_target(

@@ -372,7 +372,7 @@ def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str,
     entry.evaluated_at = timezone.now()
     entry.save()
     lesson_changed(lesson.pk, pupil.pk)
-    send_on_commit(voice_group(pupil.group_id), {"type": "voice.changed", "group": pupil.group_id})
+    voice_changed(pupil.group_id)
     usage.record(
         "logbook_evaluated",
         actor=pupil.user,
@@ -383,6 +383,11 @@ def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str,
         context={"mood": mood, "goals": len(levels), "has_text": bool(entry.evaluation_text)},
     )
     return entry
+
+
+def voice_changed(group_id: int) -> None:
+    """After commit: the class's "nieuw van de klas" pages fetch again (a hint only)."""
+    send_on_commit(voice_group(group_id), {"type": "voice.changed", "group": group_id})
 
 
 def own_entry_event(entry_id: int) -> dict:

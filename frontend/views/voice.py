@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from classroom.inputs import positive_int
 from classroom.models import Group
 from classroom.permissions import get_permitted_or_404, get_readable_or_404, require_create
 from logbook import actions
@@ -17,7 +18,6 @@ from logbook.models import LogbookEntry, Photo, Reaction
 from logbook.voice import DAYS, class_voice
 
 from ..access import staff_required
-from ..forms import positive_int
 
 
 @staff_required
