@@ -22,10 +22,12 @@ from .models import UsageEvent
 @dataclass(frozen=True)
 class Key:
     """What one context key means (for the codebook); `exported=False` keeps it out of
-    research exports."""
+    research exports. `label` names the kind of a text a teacher typed (a place's or an
+    activity's name): exports carry a per-study code of that kind instead of the text."""
 
     meaning: str
     exported: bool = True
+    label: str = ""
 
 
 class NoContext(TypedDict):
@@ -51,6 +53,14 @@ class Verb:
 
     def exported_keys(self) -> frozenset[str]:
         return frozenset(name for name, (_type, key) in self.keys().items() if key.exported)
+
+    def label_keys(self) -> dict[str, str]:
+        """Exported keys whose text a teacher typed, with the kind of label."""
+        return {
+            name: key.label
+            for name, (_type, key) in self.keys().items()
+            if key.exported and key.label
+        }
 
 
 VERBS: dict[str, Verb] = {}

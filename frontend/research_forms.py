@@ -58,6 +58,16 @@ class StudyForm(_SchoolScoped):
     coarsen_to_day = forms.BooleanField(
         label=_("Dates only (no times)"), required=False, initial=True
     )
+    min_cell_size = forms.IntegerField(
+        label=_("Minimum group size"),
+        min_value=1,
+        max_value=50,
+        initial=5,
+        help_text=_(
+            "A group with fewer pupils with consent than this is left out of the export, "
+            "its rows and its counts. 5 or more is advised."
+        ),
+    )
     researchers = forms.CharField(
         label=_("Researchers (usernames, separated by commas)"), required=False
     )

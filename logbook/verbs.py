@@ -17,7 +17,9 @@ class Decision(TypedDict):
     goals: NotRequired[Annotated[list[str], Key("goal codes chosen")]]
     instruction: NotRequired[Annotated[bool, Key("whether the pupil joins the instruction")]]
     reason: NotRequired[Annotated[str | None, Key("instruction reason code")]]
-    place: NotRequired[Annotated[str, Key("place name (set by the teacher)")]]
+    place: NotRequired[
+        Annotated[str, Key("the place: its per-study code in exports", label="place")]
+    ]
     partners: NotRequired[Annotated[int, Key("number of partners chosen")]]
     first_step: NotRequired[Annotated[str, Key("what the pupil does first (easy, hard)")]]
 

@@ -4,7 +4,9 @@ from typing import Annotated, Literal, TypedDict
 
 from classroom.usage import Key, declare
 
-Activity = Annotated[str, Key("planbord activity name (set by the teacher)")]
+Activity = Annotated[
+    str, Key("the planbord activity: its per-study code in exports", label="activity")
+]
 
 
 class Planned(TypedDict):
@@ -21,8 +23,12 @@ class Unplanned(TypedDict):
 Moved = TypedDict(
     "Moved",
     {
-        "from": Annotated[str, Key("planbord activity moved from")],
-        "to": Annotated[str, Key("planbord activity moved to")],
+        "from": Annotated[
+            str, Key("the planbord activity moved from (per-study code)", label="activity")
+        ],
+        "to": Annotated[
+            str, Key("the planbord activity moved to (per-study code)", label="activity")
+        ],
     },
 )
 

@@ -4,6 +4,7 @@ lives in `classroom` (every app writes it)."""
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,15 @@ class Study(models.Model):
     )
     coarsen_to_day = models.BooleanField(
         _("dates only"), default=True, help_text=_("Timestamps are cut to the day.")
+    )
+    min_cell_size = models.PositiveSmallIntegerField(
+        _("minimum group size"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_(
+            "A group with fewer pupils with consent than this is left out of the export, "
+            "its rows and its counts. 5 or more is advised."
+        ),
     )
     researchers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="studies"

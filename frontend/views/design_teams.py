@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from classroom.models import School
+from classroom.models import Membership, School
 from classroom.permissions import (
     can_change,
     creatable_in,
@@ -19,7 +19,7 @@ from classroom.permissions import (
     require_create,
 )
 from logbook import dashboard
-from research import actions
+from research import actions, names
 from research.models import (
     Intervention,
     InterventionLesson,
@@ -106,6 +106,13 @@ def intervention_page(request, intervention_id: int):
             }
         )
     may_change = can_change(request.user, intervention)
+    observations = list(intervention.observations.select_related("author"))
+    if not Membership.objects.filter(user=request.user, school=intervention.school_id).exists():
+        # A researcher outside the school reads the log as an export would give it: every
+        # name the school holds replaced ([leerling], [leerkracht], ...).
+        scrub = names.for_schools([intervention.school_id])
+        for observation in observations:
+            observation.text = scrub(observation.text)
     return render(
         request,
         "research/intervention.html",
@@ -114,7 +121,7 @@ def intervention_page(request, intervention_id: int):
             "phases": phases,
             "members": intervention.members.all(),
             "groups": intervention.groups.all(),
-            "observations": intervention.observations.select_related("author"),
+            "observations": observations,
             "may_change": may_change,
             "observation_form": ObservationForm(initial={"date": timezone.localdate()}),
             "link_form": (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -72,6 +73,7 @@ def _save_study(request, study, form):
         datasets=data["datasets"],
         include_free_text=data["include_free_text"],
         coarsen_to_day=data["coarsen_to_day"],
+        min_cell_size=data["min_cell_size"],
         researchers=actions.researchers_by_username(data["researchers"]),
     )
 
@@ -96,6 +98,7 @@ def study_form(request, study_id: int | None = None):
             "datasets": study.datasets,
             "include_free_text": study.include_free_text,
             "coarsen_to_day": study.coarsen_to_day,
+            "min_cell_size": study.min_cell_size,
             "researchers": ", ".join(u.username for u in study.researchers.all()),
         }
     form = StudyForm(request.POST or None, schools=schools, initial=initial)
@@ -134,12 +137,21 @@ def study_page(request, study_id: int):
     counts = {
         label: consents.filter(status=status).count() for status, label in ConsentStatus.choices
     }
+    given = dict(
+        consents.filter(status=ConsentStatus.GIVEN)
+        .values("pupil__group_id")
+        .annotate(n=Count("pk"))
+        .values_list("pupil__group_id", "n")
+    )
+    groups = list(study.groups.all())
+    left_out = [g for g in groups if given.get(g.pk, 0) < study.min_cell_size]
     return render(
         request,
         "research/study.html",
         {
             "study": study,
-            "groups": study.groups.all(),
+            "groups": groups,
+            "left_out": left_out,
             "counts": counts,
             "may_export": can(request.user, "export", study),
             "may_change": can_change(request.user, study),
@@ -176,6 +188,7 @@ def study_export(request, study_id: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404
     study = get_permitted_or_404(request.user, "export", Study, pk=study_id)
+    actions.record_export(study, fmt=fmt, acting_user=request.user)
     response = StreamingHttpResponse(zip_stream(Export(study), fmt), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{filename(study, fmt)}"'
     response["Cache-Control"] = "private, no-store"

@@ -5,7 +5,7 @@ the files cannot drift apart."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from classroom import usage
@@ -38,19 +38,39 @@ class Column:
     allowed: str = ""
 
 
+BOOLEAN_OPEN = "true, false, (empty)"
+
+
 def _choices(choices) -> str:
     return ", ".join(str(value) for value, _label in choices)
 
 
 PSEUDONYM = "pseudonym (text): the same within this study, different in every other study"
+TIME = (
+    "when it happened: the local date (dates only), or an ISO 8601 UTC timestamp moved by "
+    "the study's shift of that day (up to 30 minutes, the same for the whole day: order "
+    "and gaps within a day are true, clock times are not). Rows within one date (or "
+    "second) are in no particular order"
+)
 INTERVENTION = [
-    Column("intervention", "text", "title of the design team's intervention, if any"),
+    Column(
+        "intervention",
+        "text",
+        "the design team's intervention the lesson belongs to, if any: a per-study code "
+        "(i_...), never its title",
+    ),
     Column("phase", "text", "the intervention phase of the lesson", _choices(Phase.choices)),
 ]
 COLUMNS: dict[str, list[Column]] = {
     Dataset.EVENTS: [
         Column("row", "integer", "row number in this file (not an id)"),
-        Column("time", "date or ISO 8601 UTC timestamp", "when it happened"),
+        Column(
+            "event",
+            "text",
+            "the event: a per-study code (e_...), the same in every export of this study, "
+            "different in every other study",
+        ),
+        Column("time", "date or ISO 8601 UTC timestamp", TIME),
         Column("verb", "text", "what happened (each verb is described in codebook.csv)"),
         Column("actor_role", "text", "who did it", "pupil, teacher, (empty)"),
         Column("actor", "text", f"who did it: {PSEUDONYM}"),
@@ -72,12 +92,18 @@ COLUMNS: dict[str, list[Column]] = {
         Column("group", "text", f"the group: {PSEUDONYM}"),
         Column("pupil", "text", f"the pupil: {PSEUDONYM}"),
         Column("goals", "text", "goal codes chosen, separated by |"),
-        Column("instruction", "boolean", "joins the instruction", "true, false, (empty)"),
+        Column(
+            "instruction", "boolean", "joins the instruction (empty: not decided)", BOOLEAN_OPEN
+        ),
         Column("instruction_reason", "text", "why", _choices(InstructionReason.choices)),
-        Column("alone", "boolean", "works alone", "true, false, (empty)"),
+        Column("alone", "boolean", "works alone (empty: not decided)", BOOLEAN_OPEN),
         Column("partners", "text", "partners with consent: pseudonyms separated by |"),
-        Column("partners_without_consent", "integer", "partners not exported (no consent)"),
-        Column("place", "text", "place name (set by the teacher)"),
+        Column(
+            "place",
+            "text",
+            "the place the pupil works: a per-study code (place_...), never its name; "
+            "labels.csv lists the codes",
+        ),
         *[
             Column(f"{aspect}_decided_by", "text", f"who decided the {aspect}", "pupil, teacher")
             for aspect in ("goal", "instruction", "partner", "place")
@@ -88,7 +114,11 @@ COLUMNS: dict[str, list[Column]] = {
     ],
     Dataset.ASSESSMENTS: [
         Column("row", "integer", "row number in this file (not an id)"),
-        Column("time", "date or ISO 8601 UTC timestamp", "when the mark was made"),
+        Column(
+            "time",
+            "date or ISO 8601 UTC timestamp",
+            TIME.replace("it happened", "the mark was made"),
+        ),
         Column("kind", "text", "whose mark", "self, teacher"),
         Column("pupil", "text", f"the pupil: {PSEUDONYM}"),
         Column("assessor", "text", f"who marked: {PSEUDONYM}"),
@@ -126,6 +156,35 @@ COLUMNS: dict[str, list[Column]] = {
         *INTERVENTION,
     ],
 }
+SCRUBBED = (
+    "; every name the school holds (pupils, staff, groups, the school, places, activities) "
+    "is replaced: a pupil of this export by their pseudonym, anyone else by [leerling], "
+    "[leerkracht], [groep], [school], [plek] or [activiteit]. Names the school does not hold "
+    "(a parent's) cannot be found"
+)
+FREE_TEXT = {
+    Dataset.ENTRIES: [
+        Column("instruction_text", "text", "the pupil's own words on the instruction" + SCRUBBED),
+        Column("evaluation_text", "text", "the pupil's own words in the evaluation" + SCRUBBED),
+    ],
+    Dataset.ASSESSMENTS: [Column("note", "text", "the teacher's note" + SCRUBBED)],
+}
+LABELS = [
+    Column("code", "text", "a per-study code used in the other files (place_..., activity_...)"),
+    Column("kind", "text", "what the code stands for", "place, activity"),
+]
+# The files of an export that are not datasets, described in the codebook too.
+DOCUMENTS = {
+    "README.md": "the study's settings, what this export holds and what it can reveal",
+    "codebook.csv": (
+        "this file: every column of every file (file, column, type, meaning, allowed_values); "
+        "rows with file events.verb describe each verb, events.context each context key"
+    ),
+    "labels.csv": (
+        "the codes that stand for teacher-typed labels (places, planbord activities); "
+        "their names are never exported"
+    ),
+}
 FREE_TEXT = {
     Dataset.ENTRIES: [
         Column("instruction_text", "text", "the pupil's own words on the instruction"),
@@ -140,17 +199,110 @@ def columns(dataset: str, *, free_text: bool) -> list[Column]:
     return COLUMNS[dataset] + (FREE_TEXT.get(dataset, []) if free_text else [])
 
 
-def codebook_rows(datasets: Iterable[str], *, free_text: bool) -> Iterator[list[str]]:
-    """The rows of codebook.csv, header first: every column of every dataset, then every
-    verb and its exported context keys, from their declarations."""
-    yield ["dataset", "column", "type", "meaning", "allowed_values"]
-    for dataset in datasets:
-        for c in columns(dataset, free_text=free_text):
-            yield [dataset, c.name, c.type, c.meaning, c.allowed]
-        if dataset == Dataset.EVENTS:
-            for name, verb in verbs().items():
-                yield ["events.verb", name, "", verb.description, ""]
-            for name, verb in verbs().items():
-                for key, (type_name, meaning) in verb.keys().items():
-                    if meaning.exported:
-                        yield ["events.context", f"{name}.{key}", type_name, meaning.meaning, ""]
+# How each codebook type is written in each format.
+WRITTEN = {
+    "csv": {},
+    "jsonl": {
+        "integer": "integer (JSON number, null when empty)",
+        "boolean": "boolean (JSON true or false, null when empty)",
+        "number 0-1": "number 0-1 (JSON number, null when empty)",
+        "JSON object": "JSON object",
+    },
+}
+
+
+def written_type(column: Column, fmt: str) -> str:
+    return WRITTEN.get(fmt, {}).get(column.type, column.type)
+
+
+def xapi_columns() -> list[Column]:
+    """The parts of each statement in events.xapi.json (JSON paths; BASE is the
+    installation's RESEARCH_XAPI_BASE)."""
+    home = "BASE/studies/<study pseudonym>"
+    return [
+        Column(
+            "id",
+            "UUID",
+            "uuid5 of the study's namespace and the event: stable in every "
+            "export of this study, different in every other study",
+        ),
+        Column("actor.objectType", "text", "always Agent", "Agent"),
+        Column("actor.account.homePage", "IRI", f"{home}"),
+        Column(
+            "actor.account.name",
+            "text",
+            "who did it (actor, or the pupil when the actor "
+            f"is not exported, or unknown): {PSEUDONYM}",
+        ),
+        Column("verb.id", "IRI", "BASE/verbs/<verb>; each verb is described under events.verb"),
+        Column("verb.display.en", "text", "the verb's description"),
+        Column("object.objectType", "text", "always Activity", "Activity"),
+        Column(
+            "object.id",
+            "IRI",
+            f"{home}/lessons/<lesson pseudonym> or {home}/groups/<group pseudonym>",
+        ),
+        Column("object.definition.type", "IRI", "BASE/activity-types/<object type>"),
+        Column(
+            "timestamp",
+            "ISO 8601 UTC timestamp",
+            TIME + "; dates only are written as <date>T00:00:00Z",
+        ),
+        Column("context.extensions.BASE/extensions/group", "text", f"the group: {PSEUDONYM}"),
+        Column(
+            "context.extensions.BASE/extensions/actor-role",
+            "text",
+            "who did it",
+            "pupil, teacher, (empty)",
+        ),
+        Column(
+            "context.extensions.BASE/extensions/details",
+            "JSON object",
+            "the event's context (events.context)",
+        ),
+        Column(
+            "context.extensions.BASE/extensions/intervention",
+            "text",
+            "the intervention code (i_...), only when the lesson belongs to one",
+        ),
+        Column(
+            "context.extensions.BASE/extensions/phase",
+            "text",
+            "the intervention phase",
+            _choices(Phase.choices),
+        ),
+        Column("version", "text", "xAPI version", "1.0.3"),
+    ]
+
+
+def data_files(datasets: Iterable[str], fmt: str) -> list[tuple[str, str, list[Column]]]:
+    """(file name, dataset, columns) of every data file an export in `fmt` holds."""
+    if fmt == "xapi":
+        return (
+            [("events.xapi.json", Dataset.EVENTS, xapi_columns())]
+            if (Dataset.EVENTS in datasets)
+            else []
+        )
+    return [(f"{d}.{fmt}", d, []) for d in datasets]
+
+
+def codebook_rows(datasets: Iterable[str], *, free_text: bool, fmt: str = "csv"):
+    """The rows of codebook.csv, header first: every file of the export and every column
+    of each, then every verb and its exported context keys, from their declarations."""
+    datasets = list(datasets)
+    yield ["file", "column", "type", "meaning", "allowed_values"]
+    for name, meaning in DOCUMENTS.items():
+        yield [name, "", "", meaning, ""]
+    for c in LABELS:
+        yield ["labels.csv", c.name, c.type, c.meaning, c.allowed]
+    files = data_files(datasets, fmt)
+    for name, dataset, fixed in files:
+        for c in fixed or columns(dataset, free_text=free_text):
+            yield [name, c.name, written_type(c, fmt), c.meaning, c.allowed]
+    if any(dataset == Dataset.EVENTS for _n, dataset, _c in files):
+        for name, verb in verbs().items():
+            yield ["events.verb", name, "", verb.description, ""]
+        for name, verb in verbs().items():
+            for key, (type_name, meaning) in verb.keys().items():
+                if meaning.exported:
+                    yield ["events.context", f"{name}.{key}", type_name, meaning.meaning, ""]

@@ -8,17 +8,21 @@ stays flat however many rows there are.
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, time, timedelta
 
 from django.db import connections
-from django.db.models import Count, Prefetch, Q
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Prefetch, Q, Value
+from django.db.models.functions import TruncDate, TruncSecond
 from django.utils import timezone
 
+from classroom import usage
 from classroom.models import ASPECTS, Lesson, Pupil, UsageEvent
 from goals.models import SelfAssessment, TeacherAssessment
 from logbook.models import LogbookEntry
 
+from .. import names
 from ..models import Consent, ConsentStatus, Dataset, InterventionLesson, Study
 from . import archive, writers, xapi
 from .columns import Column, columns, context_keys
@@ -27,8 +31,9 @@ from .pseudonyms import Pseudonyms
 CHUNK = 2000
 
 
-def _bool(value) -> str | bool:
-    return "" if value is None else value
+def _bool(value) -> str:
+    """Booleans as the codebook writes them: true, false, or empty when not decided."""
+    return "" if value is None else ("true" if value else "false")
 
 
 class Export:
@@ -39,25 +44,38 @@ class Export:
         self.made_at = timezone.now()
         self.pseudonym = Pseudonyms(study.pseudonym_key)
         self.rows_written = 0
-        self.group_ids = list(study.groups.values_list("pk", flat=True))
-        self.consenting = Consent.objects.filter(
-            study=study, status=ConsentStatus.GIVEN, pupil__group_id__in=self.group_ids
-        ).values("pupil_id")
+        all_groups = list(study.groups.values_list("pk", flat=True))
+        given = Consent.objects.filter(
+            study=study, status=ConsentStatus.GIVEN, pupil__group_id__in=all_groups
+        )
+        per_group = dict(
+            given.values("pupil__group_id")
+            .annotate(n=Count("pk"))
+            .values_list("pupil__group_id", "n")
+        )
+        # The minimum cell size: a group with fewer consenting pupils is left out whole.
+        self.group_ids = [g for g in all_groups if per_group.get(g, 0) >= study.min_cell_size]
+        self.left_out_groups = [g for g in all_groups if g not in self.group_ids]
+        self.consenting = given.filter(pupil__group_id__in=self.group_ids).values("pupil_id")
         self.consenting_ids = set(self.consenting.values_list("pupil_id", flat=True))
         self.pupil_of_user = dict(
-            Pupil.objects.filter(group_id__in=self.group_ids).values_list("user_id", "pk")
+            Pupil.objects.filter(group_id__in=all_groups).values_list("user_id", "pk")
         )
         tz = timezone.get_current_timezone()
         self.since = datetime.combine(study.start_date, time.min, tzinfo=tz)
         self.until = datetime.combine(study.end_date + timedelta(days=1), time.min, tzinfo=tz)
         self.labels = {
-            lesson_id: (title, phase)
-            for lesson_id, title, phase in InterventionLesson.objects.filter(
+            lesson_id: (self.pseudonym("intervention", intervention_id), phase)
+            for lesson_id, intervention_id, phase in InterventionLesson.objects.filter(
                 lesson__group_id__in=self.group_ids
             )
             .order_by("-intervention__start_date", "pk")
-            .values_list("lesson_id", "intervention__title", "phase")
+            .values_list("lesson_id", "intervention_id", "phase")
         }
+        self._scrub: names.Scrubber | None = None
+        self._labels_used: dict[str, str] = {}
+        self._order = self.pseudonym.order_key()
+        self._order_seed = self.pseudonym.order_seed()
 
     # --- shared ------------------------------------------------------------------
 
@@ -67,10 +85,58 @@ class Export:
     def when(self, moment: datetime) -> str:
         if self.study.coarsen_to_day:
             return timezone.localtime(moment).date().isoformat()
-        return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        return self.exact(moment)
+
+    def exact(self, moment: datetime) -> str:
+        """An exact timestamp, moved by the study's shift of its day (pseudonyms.py)."""
+        moment = moment.astimezone(UTC)
+        moment += timedelta(seconds=self.pseudonym.day_shift(moment.date().isoformat()))
+        return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
     def intervention(self, lesson_id) -> tuple[str, str]:
         return self.labels.get(lesson_id, ("", ""))
+
+    def label(self, kind: str, text: str | None) -> str:
+        """A teacher-typed label's per-study code; the codes used are listed in labels.csv."""
+        code = self.pseudonym.label(kind, text)
+        if code:
+            self._labels_used[code] = kind
+        return code
+
+    def labels_used(self) -> dict[str, str]:
+        return dict(sorted(self._labels_used.items()))
+
+    def scrub(self, text: str) -> str:
+        """Free text with every name the school holds replaced (research.names): a
+        consenting pupil's by their pseudonym, anyone else's by [leerling], [leerkracht],
+        [groep], [school], [plek] or [activiteit]."""
+        if not text:
+            return text
+        if self._scrub is None:
+            consenting = self.consenting_ids
+            self._scrub = names.for_schools(
+                [self.study.school_id],
+                pupil_label=lambda pk: self.pseudonym("pupil", pk) if pk in consenting else None,
+                extra_staff=list(self.study.researchers.all()),
+            )
+        return self._scrub(text)
+
+    def order(self, field: str = "id"):
+        """Rows within one time unit in an order that says nothing of their ids: two
+        rounds of a keyed quadratic hash modulo a prime, in SQL (native integer `%` on
+        SQLite and PostgreSQL), the same in every export of the study."""
+        a, b, c, m = self._order
+        x = ExpressionWrapper(
+            (F(field) * Value(a) + Value(b)) % Value(m), output_field=BigIntegerField()
+        )
+        y = ExpressionWrapper((x * x + Value(c)) % Value(m), output_field=BigIntegerField())
+        return ExpressionWrapper((y * y + Value(b)) % Value(m), output_field=BigIntegerField())
+
+    def unit(self, field: str):
+        """The time unit rows are shuffled within: the day, or the second."""
+        if self.study.coarsen_to_day:
+            return TruncDate(field, tzinfo=timezone.get_current_timezone())
+        return TruncSecond(field)
 
     def actor(self, user_id) -> tuple[str, str]:
         if user_id is None:
@@ -88,10 +154,15 @@ class Export:
 
     # --- datasets ----------------------------------------------------------------
 
-    def _event_records(self) -> Iterator[list[tuple]]:
-        """Chunks of raw (time, verb, actor_id, pupil_id, group_id, lesson_id, object_type,
-        context) rows, oldest first: the ORM builds the query, the database cursor reads
-        it (a server-side cursor on PostgreSQL), skipping per-row model conversions."""
+    def _event_records(self) -> Iterator[tuple[str, list[tuple]]]:
+        """(time unit, rows) pairs: the raw (time, verb, actor_id, pupil_id, group_id,
+        lesson_id, object_type, context, id) rows of one time unit (the exported date, or
+        the second), shuffled within it. The ORM builds the query, the database cursor
+        reads it in time order (the index; a server-side cursor on PostgreSQL), skipping
+        per-row model conversions; one time unit is held at once. An event about a pupil
+        without consent, or one such a pupil did, is left out."""
+        if not self.group_ids:
+            return
         events = (
             UsageEvent.objects.filter(
                 group_id__in=self.group_ids, time__gte=self.since, time__lt=self.until
@@ -107,14 +178,47 @@ class Export:
                 "lesson_id",
                 "object_type",
                 "context",
+                "id",
             )
         )
         sql, params = events.query.get_compiler(using=events.db).as_sql()
         connection = connections[events.db]
+        unit_of = self._unit_formatter()
+        left_out = {
+            user for user, pupil in self.pupil_of_user.items() if pupil not in self.consenting_ids
+        }
+        unit, batch = None, []
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)
             while chunk := cursor.fetchmany(CHUNK):
-                yield chunk
+                for record in chunk:
+                    if record[2] in left_out:
+                        continue
+                    key = unit_of(record[0])
+                    if key != unit:
+                        if batch:
+                            yield unit, self._shuffle(unit, batch)
+                        unit, batch = key, []
+                    batch.append(record)
+        if batch:
+            yield unit, self._shuffle(unit, batch)
+
+    def _shuffle(self, unit: str, records: list) -> list:
+        """The records of one time unit in an order drawn from the study's key and the
+        unit: nothing of their time or id order is left, and every export of the study
+        gives the same order."""
+        random.Random(f"{self._order_seed}:{unit}").shuffle(records)
+        return records
+
+    def _unit_formatter(self):
+        """`raw timestamp -> its time unit`: the exported date, or the exact second."""
+        if self.study.coarsen_to_day:
+            return self._time_formatter()
+
+        def second(raw) -> str:
+            return raw[:19] if isinstance(raw, str) else raw.replace(microsecond=0).isoformat()
+
+        return second
 
     @staticmethod
     def _moment(raw) -> datetime:
@@ -124,13 +228,21 @@ class Export:
         return datetime.fromisoformat(raw).replace(tzinfo=UTC)
 
     def _time_formatter(self):
-        """A fast `raw timestamp -> exported text`: dates are cached per UTC hour."""
+        """A fast `raw timestamp -> exported text`: cached per UTC hour for dates, the day's
+        shift cached for exact times."""
         if not self.study.coarsen_to_day:
+            shifts: dict = {}
 
             def exact(raw) -> str:
-                if isinstance(raw, str):  # SQLite: "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC
-                    return f"{raw[:10]}T{raw[11:19]}Z"
-                return self.when(self._moment(raw))
+                moment = self._moment(raw)
+                day = moment.date()
+                shift = shifts.get(day)
+                if shift is None:
+                    shift = shifts[day] = timedelta(
+                        seconds=self.pseudonym.day_shift(day.isoformat())
+                    )
+                moved = moment.astimezone(UTC) + shift
+                return moved.isoformat(timespec="seconds").replace("+00:00", "Z")
 
             return exact
         hours: dict = {}
@@ -144,22 +256,27 @@ class Export:
 
         return coarse
 
-    @staticmethod
-    def _context(raw) -> tuple[str, dict]:
-        """The exported context as JSON text, and as a dict."""
+    def _context(self, verb: str, raw) -> tuple[str, dict]:
+        """The exported context as JSON text, and as a dict: only exported keys, labels
+        as their codes."""
         data = json.loads(raw) if isinstance(raw, str) else raw
         keys = context_keys()
-        if isinstance(raw, str) and data.keys() <= keys:
+        declared = usage.VERBS.get(verb)
+        labelled = declared.label_keys() if declared else {}
+        if isinstance(raw, str) and data.keys() <= keys and not (labelled.keys() & data.keys()):
             return raw, data
         kept = {k: v for k, v in data.items() if k in keys}
+        for key, kind in labelled.items():
+            if isinstance(kept.get(key), str):
+                kept[key] = self.label(kind, kept[key])
         return json.dumps(kept, ensure_ascii=False, sort_keys=True), kept
 
     def event_rows(self) -> Iterator[tuple]:
         """(time, verb, actor_role, actor, pupil, group, lesson, object_type, context dict,
-        lesson id) for every exported event, oldest first (for xAPI)."""
+        lesson id, event id) for every exported event (for xAPI)."""
         p = self.pseudonym
-        for chunk in self._event_records():
-            for moment, verb, actor_id, pupil_id, group_id, lesson_id, kind, raw in chunk:
+        for _unit, chunk in self._event_records():
+            for moment, verb, actor_id, pupil_id, group_id, lesson_id, kind, raw, pk in chunk:
                 role, actor = self.actor(actor_id)
                 yield (
                     self._moment(moment),
@@ -170,8 +287,9 @@ class Export:
                     p("group", group_id),
                     p("lesson", lesson_id),
                     kind,
-                    self._context(raw)[1],
+                    self._context(verb, raw)[1],
                     lesson_id,
+                    pk,
                 )
 
     def _events(self) -> Iterator[dict]:
@@ -186,10 +304,11 @@ class Export:
         lessons: dict = {None: ""}
         contexts: dict = {}
         n = 0
-        for chunk in self._event_records():
+        coarse = self.study.coarsen_to_day
+        for unit, chunk in self._event_records():
             if len(contexts) > 10_000:
                 contexts.clear()
-            for moment, verb, actor_id, pupil_id, group_id, lesson_id, kind, raw in chunk:
+            for moment, verb, actor_id, pupil_id, group_id, lesson_id, kind, raw, pk in chunk:
                 n += 1
                 actor = actors.get(actor_id)
                 if actor is None:
@@ -206,14 +325,15 @@ class Export:
                 lesson = lessons.get(lesson_id)
                 if lesson is None:
                     lesson = lessons[lesson_id] = p("lesson", lesson_id)
-                context = contexts.get(raw) if isinstance(raw, str) else None
+                context = contexts.get((verb, raw)) if isinstance(raw, str) else None
                 if context is None:
-                    context = self._context(raw)[0]
+                    context = self._context(verb, raw)[0]
                     if isinstance(raw, str):
-                        contexts[raw] = context
+                        contexts[(verb, raw)] = context
                 yield {
                     "row": n,
-                    "time": when(moment),
+                    "event": p.event(pk),
+                    "time": unit if coarse else when(moment),
                     "verb": verb,
                     "actor_role": actor[0],
                     "actor": actor[1],
@@ -236,7 +356,7 @@ class Export:
             )
             .select_related("lesson", "place")
             .prefetch_related("goals", Prefetch("partners", queryset=Pupil.objects.only("pk")))
-            .order_by("lesson__date", "lesson_id", "pupil_id")
+            .order_by("lesson__date", self.order())
         )
         p = self.pseudonym
         free = self.study.include_free_text
@@ -256,20 +376,19 @@ class Export:
                 "instruction_reason": entry.instruction_reason,
                 "alone": _bool(entry.alone),
                 "partners": "|".join(sorted(shared)),
-                "partners_without_consent": len(partners) - len(shared),
-                "place": entry.place.name if entry.place else "",
+                "place": self.label("place", entry.place.name) if entry.place else "",
                 **{
                     f"{a}_decided_by": decided.get(a, "")
                     for a in ("goal", "instruction", "partner", "place")
                 },
                 "mood": entry.mood,
-                "evaluated": entry.evaluated_at is not None,
+                "evaluated": _bool(entry.evaluated_at is not None),
                 "intervention": title,
                 "phase": phase,
             }
             if free:
-                row["instruction_text"] = entry.instruction_text
-                row["evaluation_text"] = entry.evaluation_text
+                row["instruction_text"] = self.scrub(entry.instruction_text)
+                row["evaluation_text"] = self.scrub(entry.evaluation_text)
             yield row
 
     def _assessments(self) -> Iterator[dict]:
@@ -284,7 +403,11 @@ class Export:
         for kind, model in (("self", SelfAssessment), ("teacher", TeacherAssessment)):
             fields = ["created_at", "pupil_id", "goal__block__group_id", "goal__code", "level"]
             fields += ["teacher_id", "note"] if kind == "teacher" else []
-            marks = model.objects.filter(**scope).order_by("created_at", "pk").values_list(*fields)
+            marks = (
+                model.objects.filter(**scope)
+                .order_by(self.unit("created_at"), self.order("pk"))
+                .values_list(*fields)
+            )
             levels = self._levels()
             for values in marks.iterator(chunk_size=CHUNK):
                 moment, pupil_id, group_id, code, level = values[:5]
@@ -302,7 +425,7 @@ class Export:
                     "levels": levels.get((group_id, code), ""),
                 }
                 if self.study.include_free_text:
-                    row["note"] = values[6] if kind == "teacher" else ""
+                    row["note"] = self.scrub(values[6]) if kind == "teacher" else ""
                 yield row
 
     def _levels(self) -> dict:
@@ -323,7 +446,7 @@ class Export:
             date__gte=self.study.start_date,
             date__lte=self.study.end_date,
             started_at__isnull=False,
-        ).order_by("date", "started_at")
+        ).order_by("date", self.order())
         consenting_by_group: dict[int, list[int]] = {}
         for pk, group_id in Pupil.objects.filter(pk__in=self.consenting, active=True).values_list(
             "pk", "group_id"
@@ -382,8 +505,8 @@ class Export:
 
     # --- the bundle --------------------------------------------------------------
 
-    def codebook(self) -> Iterator[bytes]:
-        return archive.codebook(self)
+    def codebook(self, fmt: str = "csv") -> Iterator[bytes]:
+        return archive.codebook(self, fmt)
 
     def readme(self, fmt: str) -> str:
         return archive.readme(self, fmt)

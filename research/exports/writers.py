@@ -76,17 +76,30 @@ def csv_chunks(
     yield buffer.getvalue().encode()
 
 
+# Typed columns in JSON Lines: the texts CSV writes, as JSON values (codebook: WRITTEN).
+JSON_VALUES = {
+    "boolean": {"true": True, "false": False, "": None},
+    "integer": {"": None},
+    "number 0-1": {"": None},
+}
+
+
 def jsonl_chunks(
     spec: list[Column], rows: Iterable[dict], json_columns: frozenset[str] = frozenset()
 ) -> Iterator[bytes]:
     """One JSON object per row, keys in column order, 200 rows per chunk. The values of
     `json_columns` are JSON text in the row and nested objects in the file."""
     ordered = Ordered(spec)
+    typed = [(c.name, JSON_VALUES[c.type]) for c in spec if c.type in JSON_VALUES]
     lines = []
     for row in rows:
         record = dict(zip(ordered.names, ordered.one(row), strict=True))
         for name in json_columns:
             record[name] = json.loads(record[name])
+        for name, values in typed:
+            value = record[name]
+            if isinstance(value, str):
+                record[name] = values.get(value, value)
         lines.append(json.dumps(record, ensure_ascii=False, default=str))
         if len(lines) == 200:
             yield ("\n".join(lines) + "\n").encode()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from datetime import UTC
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -28,15 +27,28 @@ def statements(export: Export) -> Iterator[bytes]:
 
 
 def statement(
-    export: Export, n, moment, verb, role, actor, pupil, group, lesson, kind, context, lesson_id
+    export: Export,
+    n,
+    moment,
+    verb,
+    role,
+    actor,
+    pupil,
+    group,
+    lesson,
+    kind,
+    context,
+    lesson_id,
+    event_id,
 ) -> dict:
     base = settings.RESEARCH_XAPI_BASE.rstrip("/")
     study = export.pseudonym("study", export.study.pk)
     home = f"{base}/studies/{study}"
     who = actor or pupil or "unknown"
     result = {
-        # Derived from the study's pseudonym and the row number: stable, and no id.
-        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{home}/statements/{n}")),
+        # uuid5 of the study's own namespace (from its key) and the event: the same in
+        # every export of this study, unlinkable to any other study, and no id.
+        "id": str(uuid.uuid5(export.pseudonym.namespace(), f"event:{event_id}")),
         "actor": {
             "objectType": "Agent",
             "account": {"homePage": home, "name": who},
@@ -47,7 +59,7 @@ def statement(
             "id": f"{home}/{'lessons/' + lesson if lesson else 'groups/' + group}",
             "definition": {"type": f"{base}/activity-types/{kind or 'lesson'}"},
         },
-        "timestamp": moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "timestamp": export.exact(moment),
         "context": {
             "extensions": {
                 f"{base}/extensions/group": group,
@@ -59,8 +71,8 @@ def statement(
     }
     if export.study.coarsen_to_day:
         result["timestamp"] = timezone.localtime(moment).date().isoformat() + "T00:00:00Z"
-    title, phase = export.intervention(lesson_id)
-    if title:
-        result["context"]["extensions"][f"{base}/extensions/intervention"] = title
+    code, phase = export.intervention(lesson_id)
+    if code:
+        result["context"]["extensions"][f"{base}/extensions/intervention"] = code
         result["context"]["extensions"][f"{base}/extensions/phase"] = phase
     return result

@@ -113,6 +113,10 @@ def school(world):
         end_date=today + timedelta(days=30),
         datasets=list(Dataset.values),
     )
+    # One pupil with consent: the rules tested here are not the minimum group size
+    # (test_anonymity.py tests that on a class of its own).
+    study.min_cell_size = 1
+    study.save()
     actions.set_consent(study=study, pupil=zara, status="given", acting_user=teacher)
     actions.set_consent(study=study, pupil=mees, status="refused", acting_user=teacher)
     actions.set_consent(study=study, pupil=ilse, status="unknown", acting_user=teacher)
@@ -148,6 +152,7 @@ def forbidden(s):
     words += ["meester.export", "Groep 7 De Vossen", "Delen met rest", s["group"].class_code]
     words += [str(IDS[key] + i) for key in IDS for i in range(4)]
     words += ["Ik snap de rest niet", "Moeilijk vandaag", "Zara mist de tafels"]
+    words += ["Regie in groep 7", "Instructietafel"]
     return words
 
 
@@ -169,15 +174,21 @@ def test_the_export_has_what_the_study_asked_for(school):
         "entries.csv",
         "assessments.csv",
         "quadrant.csv",
+        "labels.csv",
     }
     p = Pseudonyms(school["study"].pseudonym_key)
     zara = p("pupil", school["zara"].pk)
     (entry,) = rows(files, "entries.csv")  # Mees refused, Ilse unknown: only Zara
     assert entry["pupil"] == zara
     assert entry["goals"] == "G7-2.1"
-    assert entry["instruction"] == "True" and entry["instruction_reason"] == "dont_understand"
-    assert entry["partners"] == "" and entry["partners_without_consent"] == "2"
-    assert entry["mood"] == "hard" and entry["evaluated"] == "True"
+    assert entry["instruction"] == "true" and entry["instruction_reason"] == "dont_understand"
+    # Partners without consent are neither named nor counted (a count of 1 would single
+    # out the one child who refused).
+    assert entry["partners"] == "" and "partners_without_consent" not in entry
+    assert entry["mood"] == "hard" and entry["evaluated"] == "true"
+    # The place is a per-study code, listed with its kind in labels.csv, never its name.
+    assert entry["place"].startswith("place_") and "Instructietafel" not in str(files)
+    assert rows(files, "labels.csv") == [{"code": entry["place"], "kind": "place"}]
     assert entry["goal_decided_by"] == "pupil"
     events = rows(files, "events.csv")
     assert {e["pupil"] for e in events} <= {zara, ""}
@@ -214,7 +225,7 @@ def test_withdrawn_consent_counts_for_every_later_export(school):
     files = unzip(school["study"], "csv")
     assert zara not in "\n".join(files.values())
     assert rows(files, "entries.csv") == []
-    assert "consent given: 0, refused: 2" in files["README.md"]
+    assert "with consent given: 0." in files["README.md"]
 
 
 def test_two_studies_give_the_same_pupil_unlinkable_pseudonyms(school):
@@ -227,6 +238,8 @@ def test_two_studies_give_the_same_pupil_unlinkable_pseudonyms(school):
         end_date=school["study"].end_date,
         datasets=["entries"],
     )
+    other.min_cell_size = 1
+    other.save()
     actions.set_consent(
         study=other, pupil=school["zara"], status="given", acting_user=school["teacher"]
     )
@@ -245,7 +258,10 @@ def test_free_text_only_when_the_study_includes_it(school):
     (entry,) = rows(files, "entries.csv")
     assert entry["instruction_text"] == "Ik snap de rest niet"
     assert entry["evaluation_text"] == "Moeilijk vandaag"
-    assert "Zara mist de tafels" in files["assessments.csv"]
+    # The teacher's note names Zara: her pseudonym stands in her name's place.
+    zara = Pseudonyms(study.pseudonym_key)("pupil", school["zara"].pk)
+    assert f"{zara} mist de tafels" in files["assessments.csv"]
+    assert "Zara" not in files["assessments.csv"]
     assert "Free text included: yes" in files["README.md"]
 
 
@@ -257,29 +273,71 @@ def test_timestamps_to_the_second_when_not_coarsened(school):
     assert all(e["time"].endswith("Z") and "T" in e["time"] for e in events)
 
 
-def test_the_codebook_explains_every_column_of_every_file(school):
+def _paths(value, prefix=""):
+    """The leaf paths of a JSON statement (context.extensions.<IRI>.... kept whole)."""
+    if isinstance(value, dict) and not prefix.endswith("/details"):
+        for key, inner in value.items():
+            yield from _paths(inner, f"{prefix}.{key}" if prefix else key)
+    else:
+        yield prefix
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "xapi"])
+def test_the_codebook_explains_every_file_and_column_of_its_own_format(school, fmt, settings):
     study = school["study"]
     study.include_free_text = True
     study.save()
-    files = unzip(study, "csv")
-    codebook = {(r["dataset"], r["column"]): r for r in rows(files, "codebook.csv")}
-    for dataset in Dataset.values:
-        header = next(csv.reader(io.StringIO(files[f"{dataset}.csv"])))
+    files = unzip(study, fmt)
+    book = rows(files, "codebook.csv")
+    codebook = {(r["file"], r["column"]): r for r in book}
+    # Every file of the zip is described, and nothing that is not in it.
+    described_files = {r["file"] for r in book} - {"events.verb", "events.context"}
+    assert described_files == set(files)
+    for name, text in files.items():
+        assert (
+            codebook[(name, "")]["meaning"]
+            if name.endswith(".md") or name == "codebook.csv"
+            else True
+        )
+        if name.endswith(".csv") and name != "codebook.csv":
+            header = next(csv.reader(io.StringIO(text)))
+        elif name.endswith(".jsonl"):
+            header = list(json.loads(text.splitlines()[0]))
+        elif name.endswith(".xapi.json"):
+            base = settings.RESEARCH_XAPI_BASE.rstrip("/")
+            header = sorted(
+                {p.replace(base, "BASE") for st in json.loads(text) for p in _paths(st)}
+            )
+            assert header
+        else:
+            continue
         for column in header:
-            assert (dataset, column) in codebook, (dataset, column)
-            assert codebook[(dataset, column)]["meaning"]
-    assert codebook[("entries", "mood")]["allowed_values"] == "great, ok, hard"
-    # Every verb in the file, and every verb anyone declared, with each context key the
-    # file carries; pupil_erased was once exported but missing here.
-    events = rows(files, "events.csv")
-    described = {column for dataset, column in codebook if dataset == "events.verb"}
-    assert {e["verb"] for e in events} <= described
+            assert (name, column) in codebook, (name, column)
+            assert codebook[(name, column)]["meaning"]
+    if fmt != "xapi":
+        assert codebook[(f"entries.{fmt}", "mood")]["allowed_values"] == "great, ok, hard"
+        evaluated = codebook[(f"entries.{fmt}", "evaluated")]
+        entry = (
+            rows(files, "entries.csv")[0]
+            if fmt == "csv"
+            else json.loads(files["entries.jsonl"].splitlines()[0])
+        )
+        # Types exactly as written: "true" in CSV, a JSON true in JSON Lines.
+        if fmt == "csv":
+            assert evaluated["allowed_values"] == "true, false" and entry["evaluated"] == "true"
+        else:
+            assert "JSON true or false" in evaluated["type"] and entry["evaluated"] is True
+    # Every verb anyone declared, with each context key the file carries.
+    described = {column for f, column in codebook if f == "events.verb"}
     assert described == set(usage.VERBS) and "pupil_erased" in described
-    for e in events:
-        for key in json.loads(e["context"]):
-            assert ("events.context", f"{e['verb']}.{key}") in codebook, (e["verb"], key)
-    assert "Regie in groep 7" in files["README.md"]
-    assert "dates only" not in files["README.md"] or study.coarsen_to_day
+    if fmt == "csv":
+        for e in rows(files, "events.csv"):
+            assert e["verb"] in described
+            for key in json.loads(e["context"]):
+                assert ("events.context", f"{e['verb']}.{key}") in codebook, (e["verb"], key)
+    # The README holds no title or description a person typed.
+    assert "Regie in groep 7" not in files["README.md"]
+    assert "What this export can and cannot reveal" in files["README.md"]
 
 
 def test_jsonl_rows_match_the_codebook_columns(school):
@@ -303,7 +361,9 @@ def test_intervention_and_phase_labels_appear_in_the_exports(school):
     actions.link_lesson(intervention=intervention, lesson=school["lesson"], phase=Phase.EXPERIENCED)
     files = unzip(school["study"], "csv")
     (entry,) = rows(files, "entries.csv")
-    assert (entry["intervention"], entry["phase"]) == ("Kiezen met een keuzebord", "ervaren")
+    code = Pseudonyms(school["study"].pseudonym_key)("intervention", intervention.pk)
+    assert (entry["intervention"], entry["phase"]) == (code, "ervaren")
+    assert "keuzebord" not in str(files)
     lesson_events = [e for e in rows(files, "events.csv") if e["lesson"]]
     assert lesson_events and all(e["phase"] == "ervaren" for e in lesson_events)
     assert rows(files, "quadrant.csv")[0]["phase"] == "ervaren"

@@ -40,6 +40,9 @@ def _study_post(world, **changes):
         "end_date": (start + timedelta(days=90)).isoformat(),
         "datasets": ["events", "entries"],
         "coarsen_to_day": "on",
+        # The world's class is two pupils: every group counts here (test_anonymity.py
+        # tests the minimum group size).
+        "min_cell_size": "1",
         "researchers": "dr.onderzoek",
         **changes,
     }
@@ -73,7 +76,13 @@ def test_an_admin_sets_up_a_study_and_its_researcher_exports_it(world, client, r
     response = client.get(f"/onderzoek/studie/{study.pk}/export/csv/")
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert sorted(archive.namelist()) == ["README.md", "codebook.csv", "entries.csv", "events.csv"]
+    assert sorted(archive.namelist()) == [
+        "README.md",
+        "codebook.csv",
+        "entries.csv",
+        "events.csv",
+        "labels.csv",
+    ]
     entries = list(csv.DictReader(io.StringIO(archive.read("entries.csv").decode())))
     assert len(entries) == 1  # Noor's; Daan refused
     assert client.get(f"/leerkracht/groep/{world.group.pk}/").status_code == 403
@@ -184,12 +193,19 @@ def test_the_export_study_command(world, tmp_path):
         start_date=world.block.start_date,
         end_date=world.block.end_date,
         datasets=["events", "quadrant"],
+        min_cell_size=1,
     )
     actions.set_consent(study=study, pupil=world.pupil, status="given", acting_user=world.teacher)
     out = tmp_path / "export.zip"
     call_command("export_study", str(study.pk), "--format", "jsonl", "--output", str(out))
     names = zipfile.ZipFile(out).namelist()
-    assert sorted(names) == ["README.md", "codebook.csv", "events.jsonl", "quadrant.jsonl"]
+    assert sorted(names) == [
+        "README.md",
+        "codebook.csv",
+        "events.jsonl",
+        "labels.csv",
+        "quadrant.jsonl",
+    ]
     events = tmp_path / "events.csv"
     call_command("export_study", str(study.pk), "--dataset", "events", "--output", str(events))
     rows = list(csv.DictReader(events.open()))
@@ -250,3 +266,32 @@ def test_only_the_lessons_of_groups_one_teaches_are_offered_for_linking(world, c
     assert [link.lesson for link in intervention.lesson_links.all()] == [world.other_lesson]
     page = client.get(f"/ontwerpteam/{intervention.pk}/bewerken/").content.decode()
     assert f'name="groups" value="{world.group.pk}"' in page  # already in: kept
+
+
+def test_a_researcher_on_the_design_team_reads_observations_without_names(
+    world, client, researcher
+):
+    """The team's log names pupils and a teacher; a researcher outside the school reads
+    it as an export gives it, the school's teacher reads it as written."""
+    intervention = actions.save_intervention(
+        None,
+        school=world.school,
+        title="Keuzebord",
+        groups=[world.group],
+        start_date=world.block.start_date,
+        end_date=world.block.end_date,
+        members=[world.teacher, researcher],
+    )
+    actions.add_observation(
+        intervention=intervention,
+        acting_user=world.teacher,
+        date=world.block.start_date,
+        text=f"Noor koos zelf, Daan wachtte op {world.teacher.username} bij de Stiltehoek.",
+    )
+    client.force_login(researcher)
+    page = client.get(f"/ontwerpteam/{intervention.pk}/").content.decode()
+    assert "[leerling] koos zelf, [leerling] wachtte op [leerkracht] bij de [plek]." in page
+    assert "Noor" not in page and "Daan" not in page
+    client.force_login(world.teacher)
+    page = client.get(f"/ontwerpteam/{intervention.pk}/").content.decode()
+    assert f"Noor koos zelf, Daan wachtte op {world.teacher.username} bij de" in page
