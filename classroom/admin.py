@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from . import actions, images, permissions
 from .beheer import may_open_beheer
 from .inputs import SafeModelMultipleChoiceField, in_school_calendar
-from .models import Group, Lesson, Membership, Place, Pupil, School, UsageEvent
+from .models import AuditRecord, Group, Lesson, Membership, Place, Pupil, School, UsageEvent
 
 User = get_user_model()
 
@@ -481,6 +481,37 @@ class UsageEventAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return permissions.is_superuser(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(ScopedFilters, admin.ModelAdmin):
+    """Read-only: who exported, changed consent, erased or downloaded a pupil's data.
+    A school admin reads their own school's records; nobody changes one."""
+
+    list_display = ["time", "action", "actor_label", "school", "group", "study_id", "detail"]
+    list_filter = ["action", "school"]
+    readonly_fields = list_display
+
+    def get_queryset(self, request):
+        return permissions.readable(request.user, super().get_queryset(request))
+
+    def has_module_permission(self, request):
+        actor = permissions.actor_for(request.user)
+        return request.user.is_staff and (actor.is_superuser or bool(actor.admin_school_ids))
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_module_permission(request)
+        return self.has_module_permission(request) and permissions.can_read(request.user, obj)
 
     def has_add_permission(self, request):
         return False

@@ -335,6 +335,12 @@ class UsageEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("usage events are never updated")
 
+    def rewrite_context_for_erasure(self, context: dict) -> int:
+        """The one rewrite the log allows: an erased pupil's name taken out of an event's
+        context (a place or activity named after them). Only `research.actions.
+        erase_pupil` calls it."""
+        return super().update(context=context)
+
 
 class UsageEvent(models.Model):
     """One thing that happened, append-only. Written by actions in the same transaction as
@@ -377,3 +383,53 @@ class UsageEvent(models.Model):
         if self.pk is not None:
             raise AppendOnlyError("usage events are never updated")
         super().save(*args, **kwargs)
+
+
+class AuditAction(models.TextChoices):
+    EXPORT = "export", _("research export")
+    CONSENT_CHANGED = "consent_changed", _("consent changed")
+    PUPIL_ERASED = "pupil_erased", _("pupil erased")
+    DATA_DOWNLOADED = "data_downloaded", _("pupil's data downloaded")
+
+
+class AuditRecord(models.Model):
+    """Who exported, changed consent, erased a pupil or downloaded a pupil's data, and
+    when. Written only through `classroom.audit.record`; it names the person who did it,
+    never a pupil (no pupil id, no name: `detail` holds formats, datasets and counts), so
+    it outlives an erasure unchanged."""
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # The username at the time: the record keeps saying who, after the account is gone.
+    actor_label = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
+    )
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("group"),
+    )
+    # A research study (research.Study; classroom cannot point at it): its id.
+    study_id = models.PositiveBigIntegerField(_("study"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["school", "time"])]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

@@ -33,7 +33,7 @@ from django.http import Http404
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .models import Group, Lesson, Membership, Place, Pupil, Role, School
+from .models import AuditRecord, Group, Lesson, Membership, Place, Pupil, Role, School
 
 
 @dataclass(frozen=True)
@@ -191,6 +191,23 @@ class MembershipRules:
         return actor.is_superuser or parent.pk in actor.admin_school_ids
 
 
+class AuditRules:
+    """The audit log: the school's admins read their school's records; nobody changes
+    or adds one (only `classroom.audit.record` writes, from the actions)."""
+
+    def read_q(self, actor: Actor) -> Q:
+        return Q() if actor.is_superuser else Q(school_id__in=actor.admin_school_ids)
+
+    def can_read(self, actor: Actor, obj: AuditRecord) -> bool:
+        return actor.is_superuser or obj.school_id in actor.admin_school_ids
+
+    def can_change(self, actor: Actor, obj: AuditRecord) -> bool:
+        return False
+
+    def can_create(self, actor: Actor, parent=None) -> bool:
+        return False
+
+
 # --- Operations ---------------------------------------------------------------------
 
 
@@ -336,6 +353,7 @@ def operation(model: type[Model], name: str) -> Rule:
 
 register(School, SchoolRules())
 register(Membership, MembershipRules())
+register(AuditRecord, AuditRules())
 register(Group, GroupRules(), new_class_code=MAY_CHANGE)
 register(
     Pupil,

@@ -3,20 +3,22 @@ these after checking permissions; these check the data."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from classroom import usage
-from classroom.models import Group, IdempotencyRecord, Lesson, Pupil, School, UsageEvent
+from classroom import audit, usage
+from classroom.models import Group, Lesson, Pupil, School, UsageEvent
 from classroom.realtime.publish import lesson_changed
 from logbook.models import LogbookEntry, Photo
 from planboard import actions as planboard_actions
 from planboard.models import Plan, PlanPhoto
 
+from . import erasure, names
 from .models import (
     Consent,
     ConsentStatus,
@@ -70,6 +72,7 @@ def save_study(
     coarsen_to_day: bool = True,
     researchers=(),
     description: str = "",
+    min_cell_size: int = 5,
 ) -> Study:
     """Create (study=None) or change a study."""
     title = title.strip()
@@ -87,16 +90,16 @@ def save_study(
     study.datasets = datasets
     study.include_free_text = include_free_text
     study.coarsen_to_day = coarsen_to_day
+    if not 1 <= min_cell_size <= 50:
+        raise ValidationError(_("The minimum group size is between 1 and 50 pupils."))
+    study.min_cell_size = min_cell_size
     study.save()
     study.groups.set(groups)
     study.researchers.set(list(researchers))
     return study
 
 
-@transaction.atomic
-def set_consent(*, study: Study, pupil: Pupil, status: str, acting_user) -> Consent:
-    """Given, refused or unknown, with who set it and when. Takes effect for every export
-    made after it."""
+def _save_consent(*, study: Study, pupil: Pupil, status: str, acting_user) -> Consent:
     if status not in ConsentStatus.values:
         raise ValidationError(_("Consent is given, refused or unknown."))
     if not study.groups.filter(pk=pupil.group_id).exists():
@@ -109,22 +112,64 @@ def set_consent(*, study: Study, pupil: Pupil, status: str, acting_user) -> Cons
     return consent
 
 
+def _audit_consents(study: Study, acting_user, statuses: list[str], groups: set[int]) -> None:
+    """One audit record per save: how many changed to what, never whose."""
+    audit.record(
+        "consent_changed",
+        actor=acting_user,
+        school=study.school,
+        group=Group.objects.get(pk=next(iter(groups))) if len(groups) == 1 else None,
+        study=study,
+        count=len(statuses),
+        statuses=dict(sorted(Counter(statuses).items())),
+    )
+
+
+@transaction.atomic
+def set_consent(*, study: Study, pupil: Pupil, status: str, acting_user) -> Consent:
+    """Given, refused or unknown, with who set it and when; setting it again changes it.
+    Takes effect for every export made after it. Records: an audit record (a count)."""
+    consent = _save_consent(study=study, pupil=pupil, status=status, acting_user=acting_user)
+    _audit_consents(study, acting_user, [status], {pupil.group_id})
+    return consent
+
+
 @transaction.atomic
 def set_consents(*, study: Study, statuses: dict, acting_user) -> int:
     """One save of the consent table: `statuses` maps pupils to given, refused or
     unknown. Unchanged rows (and "unknown" where nothing was recorded) are left alone;
-    any invalid row refuses the whole save. Returns how many changed."""
+    any invalid row refuses the whole save. Returns how many changed. Records: one
+    audit record for a save that changed something (counts per status)."""
     current = {
         c.pupil_id: c.status for c in Consent.objects.filter(study=study, pupil__in=list(statuses))
     }
-    changed = 0
+    changed: list[str] = []
+    groups: set[int] = set()
     for pupil, status in statuses.items():
         # Nothing recorded counts as unknown: saving "unknown" there records nothing.
         if current.get(pupil.pk, ConsentStatus.UNKNOWN) == status:
             continue
-        set_consent(study=study, pupil=pupil, status=status, acting_user=acting_user)
-        changed += 1
-    return changed
+        _save_consent(study=study, pupil=pupil, status=status, acting_user=acting_user)
+        changed.append(status)
+        groups.add(pupil.group_id)
+    if changed:
+        _audit_consents(study, acting_user, changed, groups)
+    return len(changed)
+
+
+def record_export(study: Study, *, fmt: str, acting_user) -> None:
+    """An export is about to be streamed: its audit record (who, the study, the format
+    and datasets, how many pupils consented; no pupil)."""
+    audit.record(
+        "export",
+        actor=acting_user,
+        school=study.school,
+        study=study,
+        format=fmt,
+        datasets=list(study.datasets),
+        include_free_text=study.include_free_text,
+        consenting_pupils=study.consents.filter(status=ConsentStatus.GIVEN).count(),
+    )
 
 
 @transaction.atomic
@@ -191,10 +236,20 @@ def add_observation(*, intervention: Intervention, acting_user, date, text: str)
 
 @transaction.atomic
 def erase_pupil(pupil: Pupil, *, acting_user) -> None:
-    """Remove the pupil, every record and event about them, and their files. Planbord
-    places they held are freed. What stays is one event that a pupil of the group was
-    erased, without anything that refers to them."""
+    """Remove the pupil, every record and event about them, their files, and their
+    traces elsewhere (research.erasure): admin log entries, login records, stored
+    answers that mention them, and their name in the school's texts. Planbord places
+    they held are freed. What stays is one event and one audit record that a pupil of
+    the group was erased, without anything that refers to them. After commit: the
+    files go and SQLite's WAL is checkpointed (the deleted bytes are overwritten)."""
+    using = router.db_for_write(Pupil)
+    if connections[using].vendor == "sqlite":
+        # Set for every connection in config/settings.py; this one must have it.
+        with connections[using].cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete=ON")
     group = pupil.group
+    school = group.school
+    scrub = names.for_pupil(pupil)
     for plan in Plan.objects.filter(pupil=pupil).select_related("slot__activity", "board"):
         planboard_actions.unplan(plan_obj=plan, acting_user=acting_user)
     files = []
@@ -204,22 +259,27 @@ def erase_pupil(pupil: Pupil, *, acting_user) -> None:
     if pupil.photo:
         files.append((pupil.photo.storage, pupil.photo.name))
     user = pupil.user
+    pupil_id, user_id = pupil.pk, user.pk
     # Dashboards of lessons the pupil took part in lose a row: they hear it (no pupil
     # named: the row is gone) and reload their snapshot.
     lessons = set(LogbookEntry.objects.filter(pupil=pupil).values_list("lesson_id", flat=True))
     UsageEvent.objects.filter(pupil=pupil).delete()
     UsageEvent.objects.filter(actor=user).delete()
-    IdempotencyRecord.objects.filter(user=user).delete()
-    for session in Session.objects.iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+    erasure.forget_stored_answers(school, pupil_id, user_id, scrub)
+    erasure.forget_sessions(pupil_id, user_id, scrub)
+    erasure.forget_logins(user.get_username(), pupil.login_token)
+    erasure.forget_references(erasure.doomed_objects(user))
     user.delete()  # cascades to the pupil and everything that belongs to them
+    erasure.scrub_admin_log(school, scrub)
+    erasure.scrub_texts(school, scrub)
     for lesson_id in sorted(lessons):
         lesson_changed(lesson_id)
     usage.record("pupil_erased", actor=acting_user, group=group)
+    audit.record("pupil_erased", actor=acting_user, school=school, group=group, files=len(files))
 
     def remove_files():
         for storage, name in files:
             storage.delete(name)
+        erasure.overwrite_deleted_bytes(using)
 
-    transaction.on_commit(remove_files)
+    transaction.on_commit(remove_files, using=using)

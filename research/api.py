@@ -33,6 +33,7 @@ class StudySerializer(serializers.ModelSerializer):
             "datasets",
             "include_free_text",
             "coarsen_to_day",
+            "min_cell_size",
         ]
         read_only_fields = fields
 
@@ -56,6 +57,7 @@ class StudyViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         fmt = request.query_params.get("fmt", "csv")
         if fmt not in FORMATS:
             raise NotFound
+        actions.record_export(study, fmt=fmt, acting_user=request.user)
         response = StreamingHttpResponse(
             zip_stream(Export(study), fmt), content_type="application/zip"
         )
@@ -82,6 +84,9 @@ class ConsentSerializer(serializers.ModelSerializer):
         model = Consent
         fields = ["id", "study", "pupil", "status", "set_by", "set_at"]
         read_only_fields = ["id", "set_by", "set_at"]
+        # Posting again for the same study and pupil changes the consent (the action
+        # updates it), so the one-per-pupil constraint is no reason to refuse.
+        validators = []
 
 
 class ConsentViewSet(

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from classroom import audit
 from classroom.models import Pupil
 from classroom.permissions import (
     get_permitted_or_404,
@@ -33,7 +34,16 @@ def pupil_data_page(request, pupil_id: int):
 @staff_required
 def pupil_data_download(request, pupil_id: int):
     pupil = _pupil_for_admin(request, pupil_id)
-    response = HttpResponse(pupil_data(pupil), content_type="application/zip")
+    data = pupil_data(pupil)
+    # Who took the child's data, and when; the record names no pupil.
+    audit.record(
+        "data_downloaded",
+        actor=request.user,
+        school=pupil.group.school,
+        group=pupil.group,
+        size=len(data),
+    )
+    response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="leerling-{pupil.pk}.zip"'
     response["Cache-Control"] = "private, no-store"
     return response
