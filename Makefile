@@ -17,7 +17,8 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	@$(PY) manage.py login_hints
-	$(VENV)/bin/daphne -b 127.0.0.1 -p 8000 --websocket_connect_timeout 20 config.asgi:application
+	@# daphne, with an access log without query strings or anything naming a pupil (config/serve.py)
+	$(PY) -m config.serve -b 127.0.0.1 -p 8000 --websocket_connect_timeout 20 config.asgi:application
 
 # Debian's Chromium for the browser tests: installed when missing and we are root.
 # With REQUIRE_BROWSER=1 (CI) a missing Chromium is an error; otherwise those tests skip.

@@ -5,8 +5,10 @@ channel layer, and a secret key generated on first run and kept in the data dire
 (outside the repository). A production configuration is described in docs/deploy.md.
 """
 
+import contextlib
 import os
 import secrets
+import stat
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,6 +42,44 @@ DATA_DIR = Path(
 )
 
 
+def _owner_only(path: Path, mode: int) -> None:
+    """Give `path` `mode` if we own it and it has another: a data directory or database
+    made by an older version (or under a lax umask) is tightened on the next start. A
+    path of another user's is left alone (and would fail loudly later if unreadable)."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return
+    if found.st_uid == os.getuid() and stat.S_IMODE(found.st_mode) != mode:
+        path.chmod(mode)
+
+
+def _private_dir(path: Path) -> Path:
+    """Create `path` for the owner only (0700; mkdir's mode is cut by the umask and
+    ignored for a folder that exists, hence the chmod)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _owner_only(path, 0o700)
+    return path
+
+
+def _private_sqlite_file(name) -> None:
+    """Create the SQLite file 0600 before SQLite does (with the umask's 0644): SQLite
+    gives its -wal and -shm files the database file's mode."""
+    if not name or str(name) == ":memory:" or str(name).startswith("file:"):
+        return
+    path = Path(name)
+    if path.parent.is_dir():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        for sibling in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            _owner_only(sibling, 0o600)
+
+
+# An existing data directory is tightened too (photos, database and key live in it).
+if DATA_DIR.is_dir():
+    _owner_only(DATA_DIR, 0o700)
+
+
 def _secret_key() -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
@@ -47,7 +87,7 @@ def _secret_key() -> str:
     key_file = DATA_DIR / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _private_dir(DATA_DIR)
     key = secrets.token_urlsafe(50)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
@@ -179,7 +219,9 @@ SQLITE_OPTIONS = {
     # instead of one failing with "database is locked" when it upgrades its lock.
     "transaction_mode": "IMMEDIATE",
     "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    # secure_delete: deleted rows are overwritten with zeros, so an erased pupil's name is
+    # not left in free pages of the file (research/erasure.py also checkpoints the WAL).
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
 }
 
 if database_url := os.environ.get("DATABASE_URL"):
@@ -198,9 +240,11 @@ if database_url := os.environ.get("DATABASE_URL"):
         _db["OPTIONS"] = dict(SQLITE_OPTIONS)
         # Tests (and the browser tests' daphne) share one file-based test database.
         _db["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
+        _private_sqlite_file(_db["NAME"])
 else:
     # SQLite cannot create its file in a folder that does not exist yet.
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _private_dir(DATA_DIR)
+    _private_sqlite_file(DATA_DIR / "db.sqlite3")
     _db = {
         "ENGINE": "config.sqlite",  # SQLite, writers queued in-process (config/sqlite)
         "NAME": DATA_DIR / "db.sqlite3",
@@ -278,6 +322,13 @@ AXES_CLIENT_IP_CALLABLE = "classroom.throttle.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+# No row per successful login (axes' AccessLog: username, address, browser, path, time):
+# nothing here needs it, and login times name pupils in research data. Wrong teacher
+# passwords are still counted (AccessAttempt) for the locks above.
+AXES_DISABLE_ACCESS_LOG = True
+# What is kept of logins at all (axes' rows, expired sessions) is removed after this
+# many days by `manage.py purge_access_logs` (run daily, docs/deploy.md).
+ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("ACCESS_LOG_RETENTION_DAYS", "7"))
 
 # Guessing throttles for pupils (classroom/throttle.py, docs/architecture.md "Logins").
 CLASS_CODE_MISS_LIMIT = 10  # wrong class codes from one address, then it waits
@@ -317,6 +368,8 @@ STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 # Photos of children live outside the static root and are served only through views
 # that check who is asking.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or DATA_DIR / "media")
+if MEDIA_ROOT.is_dir():  # made before FILE_UPLOAD_DIRECTORY_PERMISSIONS (below) existed
+    _owner_only(MEDIA_ROOT, 0o700)
 MEDIA_URL = "/media-not-served/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -326,6 +379,11 @@ STORAGES = {
 # for a laptop or a single school server.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Photos of children and their folders are the server's own: 0600 and 0700, whatever
+# the umask. FileSystemStorage applies these to every file it saves, uploads as well
+# as the thumbnails and portraits made from them.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 PUPIL_PHOTO_MAX_BYTES = 10 * 1024 * 1024

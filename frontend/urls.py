@@ -30,8 +30,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("klas/", auth.class_code, name="class-code"),
     path("klas/<str:code>/", auth.class_grid, name="class-grid"),
-    path("klas/<str:code>/<str:token>/", auth.picture_code, name="picture-code"),
-    path("klas/<str:code>/<str:token>/foto", auth.class_photo, name="class-photo"),
+    # No URL of a pupil's login holds their login token or tells who logs in (it would
+    # be in every access log): the tile posts the token, the pad is the class's.
+    path("klas/<str:code>/kies/", auth.choose_pupil, name="choose-pupil"),
+    path("klas/<str:code>/code/", auth.picture_code, name="picture-code"),
+    path("klas/<str:code>/foto/<str:key>", auth.class_photo, name="class-photo"),
+    path("klas/<str:code>/<str:token>/", auth.old_login_card, name="old-login-card"),
     path("leerling/", pupil.home, name="pupil-home"),
     path("leerling/wissel/", pupil.switch, name="switch-pupil"),
     path("leerling/doelenboekje/", goals.pupil_booklet_page, name="pupil-booklet"),

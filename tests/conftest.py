@@ -423,17 +423,34 @@ def _fast_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+def choose_pupil(client, pupil):
+    """Tap `pupil`'s tile in their class grid (a POST with their login token): the
+    client's session remembers them and the picture-code page asks their code."""
+    code = pupil.group.class_code
+    response = client.post(f"/klas/{code}/kies/", {"pupil": pupil.login_token})
+    assert response.status_code == 302 and response["Location"] == f"/klas/{code}/code/"
+    return response
+
+
+def enter_picture_code(client, pupil, code: str):
+    """Tap `pupil`'s tile, then the pictures of `code` ("sun,fish,star"): the pad's
+    answer (302 to /leerling/ when they are in)."""
+    choose_pupil(client, pupil)
+    return client.post(f"/klas/{pupil.group.class_code}/code/", {"code": code})
+
+
 def pages_by_role(w) -> dict[str, list[str]]:
     """Every page each role can open in `w`: the accessibility and the translation checks
     walk the same list. A world with a study and an intervention adds the research pages
-    and the researcher."""
+    and the researcher. The anonymous picture-code page is `w.pupil`'s once they are
+    chosen (`choose_pupil`); without a choice it leads back to the class grid."""
     pages = {
         "anonymous": [
             "/",
             "/login/",
             "/klas/",
             f"/klas/{w.group.class_code}/",
-            f"/klas/{w.group.class_code}/{w.pupil.login_token}/",
+            f"/klas/{w.group.class_code}/code/",
         ],
         "pupil": [
             "/leerling/",

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import pages_by_role
+from tests.conftest import choose_pupil, pages_by_role
 
 
 def directives(response) -> dict[str, list[str]]:
@@ -21,6 +21,8 @@ def directives(response) -> dict[str, list[str]]:
 def test_every_page_has_the_policy_and_no_inline_script(world, client, persona):
     if persona != "anonymous":
         client.force_login(world.user(persona))
+    else:
+        choose_pupil(client, world.pupil)  # for the picture-code page
     for url in pages_by_role(world)[persona]:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -6,7 +6,7 @@ import polib
 import pytest
 
 from frontend.compile_messages import catalogues
-from tests.conftest import pages_by_role
+from tests.conftest import choose_pupil, pages_by_role
 
 LOCALE = Path(__file__).resolve().parents[1] / "frontend" / "locale"
 
@@ -61,6 +61,8 @@ def test_no_english_on_a_dutch_page(world, client, persona):
     scripts' texts are checked through the catalogue: they are in ui_texts)."""
     if persona != "anonymous":
         client.force_login(world.user(persona))
+    else:
+        choose_pupil(client, world.pupil)  # for the picture-code page
     found = {}
     for url in pages_by_role(world)[persona]:
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="nl")

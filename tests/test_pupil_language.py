@@ -4,14 +4,13 @@ pupil's screen changes it. Staff keep their own choice."""
 import pytest
 
 from classroom import actions
-from tests.conftest import pages_by_role
-from tests.test_login import code_url
+from tests.conftest import choose_pupil, enter_picture_code, pages_by_role
 
 LANGUAGE_BUTTON = 'action="/i18n/setlang/"'
 
 
 def log_in(client, pupil, code="sun,fish,star"):
-    response = client.post(code_url(pupil), {"code": code})
+    response = enter_picture_code(client, pupil, code)
     assert response.status_code == 302
 
 
@@ -35,7 +34,9 @@ def test_the_login_pages_speak_the_groups_language(world, client):
     actions.update_group(world.group, language="en")
     grid = client.get(f"/klas/{world.group.class_code}/", HTTP_ACCEPT_LANGUAGE="nl")
     assert "Tap your own picture." in grid.content.decode()
-    assert "Tap your secret pictures." in client.get(code_url(world.pupil)).content.decode()
+    choose_pupil(client, world.pupil)
+    pad = client.get(f"/klas/{world.group.class_code}/code/")
+    assert "Tap your secret pictures." in pad.content.decode()
     # Before a class is chosen: the installation's language.
     start = client.get("/klas/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "In welke klas zit je?" in start
@@ -58,6 +59,7 @@ def test_a_groups_language_is_one_of_the_offered(world):
 
 def test_no_pupil_screen_has_a_language_button_and_each_has_one_way_home(world, client):
     anonymous = [url for url in pages_by_role(world)["anonymous"] if url.startswith("/klas/")]
+    choose_pupil(client, world.pupil)
     for url in anonymous:
         assert LANGUAGE_BUTTON not in client.get(url).content.decode(), url
     log_in(client, world.pupil)

@@ -17,6 +17,7 @@ from django.test import Client, RequestFactory
 
 from classroom import actions, throttle
 from classroom.models import Pupil
+from tests.conftest import choose_pupil, enter_picture_code
 
 STRANGER = "203.0.113.66"  # someone who has the class code, at home
 SCHOOL = "198.51.100.10"  # the school's own address
@@ -42,8 +43,10 @@ def grid_url(group):
     return f"/klas/{group.class_code}/"
 
 
-def code_url(pupil):
-    return f"/klas/{pupil.group.class_code}/{pupil.login_token}/"
+def pad(client, pupil):
+    """`pupil`'s picture-code page, their picture tapped in the grid."""
+    choose_pupil(client, pupil)
+    return client.get(f"/klas/{pupil.group.class_code}/code/")
 
 
 def device(address, group=None):
@@ -84,7 +87,7 @@ def test_class_code_enumeration_is_refused_after_ten_misses_the_class_still_logs
     response = chromebook.post("/klas/", {"code": world.group.class_code.lower()})
     assert response.status_code == 302
     assert "Noor" in chromebook.get(response["Location"]).content.decode()
-    assert chromebook.post(code_url(world.pupil), {"code": "sun,fish,star"}).status_code == 302
+    assert enter_picture_code(chromebook, world.pupil, "sun,fish,star").status_code == 302
 
 
 def test_class_grid_misses_count_too(world):
@@ -177,14 +180,14 @@ def test_a_strangers_wrong_codes_do_not_lock_the_pupil_on_the_class_device(world
     chromebook = device(SCHOOL, world.group)
     stranger = device(STRANGER, world.group)
     for _ in range(5):
-        response = stranger.post(code_url(world.pupil), {"code": WRONG})
+        response = enter_picture_code(stranger, world.pupil, WRONG)
     assert response.status_code == 403 and 'data-testid="locked"' in response.content.decode()
-    assert 'data-testid="locked"' in stranger.get(code_url(world.pupil)).content.decode()
+    assert 'data-testid="locked"' in pad(stranger, world.pupil).content.decode()
     # The teacher sees that Noor was locked somewhere, and could lift it.
     assert Pupil.objects.get(pk=world.pupil.pk).is_locked()
     # Noor's own Chromebook never saw those guesses.
-    assert 'data-testid="locked"' not in chromebook.get(code_url(world.pupil)).content.decode()
-    response = chromebook.post(code_url(world.pupil), {"code": "sun,fish,star"})
+    assert 'data-testid="locked"' not in pad(chromebook, world.pupil).content.decode()
+    response = enter_picture_code(chromebook, world.pupil, "sun,fish,star")
     assert response.status_code == 302 and response["Location"] == "/leerling/"
 
 
@@ -192,39 +195,39 @@ def test_another_device_at_the_same_address_is_not_locked_either(world):
     chromebook = device(SCHOOL, world.group)
     classmate = device(SCHOOL, world.group)
     for _ in range(5):
-        classmate.post(code_url(world.pupil), {"code": WRONG})
-    assert 'data-testid="locked"' in classmate.get(code_url(world.pupil)).content.decode()
-    assert chromebook.post(code_url(world.pupil), {"code": "sun,fish,star"}).status_code == 302
+        enter_picture_code(classmate, world.pupil, WRONG)
+    assert 'data-testid="locked"' in pad(classmate, world.pupil).content.decode()
+    assert enter_picture_code(chromebook, world.pupil, "sun,fish,star").status_code == 302
 
 
 def test_the_teacher_unlocks_the_pupil_on_every_device(world, clock):
     first, second = device(STRANGER, world.group), device(SCHOOL, world.group)
     for _ in range(5):
-        first.post(code_url(world.pupil), {"code": WRONG})
+        enter_picture_code(first, world.pupil, WRONG)
     actions.unlock_pupil(Pupil.objects.get(pk=world.pupil.pk))
     clock.advance(60)
     for _ in range(5):  # a later lock on another device ...
-        second.post(code_url(world.pupil), {"code": WRONG})
+        enter_picture_code(second, world.pupil, WRONG)
     # ... does not bring back the lock the teacher lifted.
-    assert first.post(code_url(world.pupil), {"code": "sun,fish,star"}).status_code == 302
+    assert enter_picture_code(first, world.pupil, "sun,fish,star").status_code == 302
 
 
 def test_a_device_wrong_for_three_pupils_is_slowed_before_it_locks_anyone(world, clock):
     finn = more_pupils(world, 1)[0]
     stranger = device(STRANGER, world.group)
     for pupil in (world.pupil, world.classmate, finn):
-        assert stranger.post(code_url(pupil), {"code": WRONG}).status_code == 403
-    slowed = stranger.post(code_url(world.pupil), {"code": WRONG})
+        assert enter_picture_code(stranger, pupil, WRONG).status_code == 403
+    slowed = enter_picture_code(stranger, world.pupil, WRONG)
     assert slowed.status_code == 429
     assert 0 < int(slowed["Retry-After"]) <= 30
     assert "Even wachten" in slowed.content.decode()
     assert not any(Pupil.objects.get(pk=p.pk).is_locked() for p in (world.pupil, finn))
     # One code per 30 seconds from now on.
     clock.advance(31)
-    assert stranger.post(code_url(world.pupil), {"code": WRONG}).status_code == 403
-    assert stranger.post(code_url(world.classmate), {"code": WRONG}).status_code == 429
+    assert enter_picture_code(stranger, world.pupil, WRONG).status_code == 403
+    assert enter_picture_code(stranger, world.classmate, WRONG).status_code == 429
     # Other devices, also at the same address, are not slowed.
-    assert device(STRANGER, world.group).post(code_url(finn), {"code": WRONG}).status_code == 403
+    assert enter_picture_code(device(STRANGER, world.group), finn, WRONG).status_code == 403
 
 
 def test_pupils_who_then_log_in_do_not_count_against_a_shared_tablet(world):
@@ -232,12 +235,12 @@ def test_pupils_who_then_log_in_do_not_count_against_a_shared_tablet(world):
     tablet = device(SCHOOL, world.group)
     # Noor and Daan each mistype once, then get in; switching pupil logs them out.
     for pupil, code in ((world.pupil, "sun,fish,star"), (world.classmate, "moon,tree,car")):
-        assert tablet.post(code_url(pupil), {"code": WRONG}).status_code == 403
-        assert tablet.post(code_url(pupil), {"code": code}).status_code == 302
+        assert enter_picture_code(tablet, pupil, WRONG).status_code == 403
+        assert enter_picture_code(tablet, pupil, code).status_code == 302
         tablet.post("/leerling/wissel/")
     for pupil in (finn, mila):
-        assert tablet.post(code_url(pupil), {"code": WRONG}).status_code == 403
-    assert tablet.post(code_url(finn), {"code": WRONG}).status_code == 403  # not slowed
+        assert enter_picture_code(tablet, pupil, WRONG).status_code == 403
+    assert enter_picture_code(tablet, finn, WRONG).status_code == 403  # not slowed
 
 
 def test_an_address_wrong_for_ten_pupils_is_slowed_whatever_its_devices(world):
@@ -245,24 +248,22 @@ def test_an_address_wrong_for_ten_pupils_is_slowed_whatever_its_devices(world):
     for pair in range(5):  # a new device for every two pupils
         stranger = device(STRANGER, world.group)
         for pupil in pupils[2 * pair : 2 * pair + 2]:
-            assert stranger.post(code_url(pupil), {"code": WRONG}).status_code == 403
+            assert enter_picture_code(stranger, pupil, WRONG).status_code == 403
     newcomer = device(STRANGER, world.group)
-    assert newcomer.post(code_url(world.pupil), {"code": WRONG}).status_code == 429
+    assert enter_picture_code(newcomer, world.pupil, WRONG).status_code == 429
     # The school is another address.
-    assert (
-        device(SCHOOL, world.group).post(code_url(world.pupil), {"code": WRONG}).status_code == 403
-    )
+    assert enter_picture_code(device(SCHOOL, world.group), world.pupil, WRONG).status_code == 403
 
 
 def test_new_devices_for_every_few_guesses_do_not_escape_the_address_count(world):
     for _ in range(10):  # 30 wrong codes for Noor, never five on one device
         stranger = device(STRANGER, world.group)
         for _ in range(3):
-            assert stranger.post(code_url(world.pupil), {"code": WRONG}).status_code == 403
+            assert enter_picture_code(stranger, world.pupil, WRONG).status_code == 403
     stranger = device(STRANGER, world.group)
-    assert stranger.post(code_url(world.pupil), {"code": WRONG}).status_code == 429
+    assert enter_picture_code(stranger, world.pupil, WRONG).status_code == 429
     chromebook = device(SCHOOL, world.group)
-    assert chromebook.post(code_url(world.pupil), {"code": "sun,fish,star"}).status_code == 302
+    assert enter_picture_code(chromebook, world.pupil, "sun,fish,star").status_code == 302
 
 
 def test_without_a_reachable_cache_pupils_still_log_in(world, monkeypatch):
@@ -273,8 +274,8 @@ def test_without_a_reachable_cache_pupils_still_log_in(world, monkeypatch):
         monkeypatch.setattr(LocMemCache, name, down)
     client = Client(REMOTE_ADDR=SCHOOL)
     assert client.post("/klas/", {"code": unknown_code(1)}).status_code == 400
-    assert client.post(code_url(world.pupil), {"code": WRONG}).status_code == 403
-    assert client.post(code_url(world.pupil), {"code": "sun,fish,star"}).status_code == 302
+    assert enter_picture_code(client, world.pupil, WRONG).status_code == 403
+    assert enter_picture_code(client, world.pupil, "sun,fish,star").status_code == 302
 
 
 # --- Teacher passwords ------------------------------------------------------------------

@@ -1,6 +1,13 @@
-"""Logging in: teachers by password, pupils by class code, picture and picture code."""
+"""Logging in: teachers by password, pupils by class code, picture and picture code.
+
+A pupil's login token never travels in a URL (URLs end up in access logs, where the
+time of each login would name the pupil): the class grid posts it, the session keeps the
+choice, and the picture-code page has the same URL for every pupil of a class."""
 
 from __future__ import annotations
+
+import base64
+import secrets
 
 import segno
 from django.conf import settings
@@ -10,8 +17,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from classroom import actions, throttle
 from classroom.models import Group, Pupil, installation_language
@@ -21,6 +29,8 @@ from classroom.pictograms import CODE_GRID, label
 # A shared Chromebook remembers its class, so tomorrow's first pupil taps straight in.
 CLASS_COOKIE = "leerregie_klas"
 CLASS_COOKIE_AGE = 365 * 24 * 60 * 60
+# The pupil tapped in the class grid, until their picture code logs them in.
+CHOSEN_PUPIL = "leerregie_gekozen_leerling"
 
 
 def normalise_code(code: str) -> str:
@@ -105,7 +115,9 @@ def class_grid(request, code: str):
         return render(request, "pupil/class_code.html", {"error": "unknown-code"}, status=404)
     if code != group.class_code:
         return redirect("frontend:class-grid", code=group.class_code)
-    pupils = group.pupils.filter(active=True).order_by("display_name")
+    pupils = list(group.pupils.filter(active=True).order_by("display_name"))
+    for pupil in pupils:
+        pupil.grid_photo_url = class_photo_url(pupil)
     response = render(request, "pupil/class_grid.html", {"group": group, "pupils": pupils})
     response.set_cookie(
         CLASS_COOKIE,
@@ -122,21 +134,62 @@ def class_grid(request, code: str):
 
 def _pupil_for(code: str, token: str) -> Pupil:
     group = _group_for_code(code)
-    if group is None:
+    if group is None or not token:
         raise Http404
     return get_object_or_404(
         Pupil.objects.select_related("group", "user"), group=group, login_token=token, active=True
     )
 
 
+@require_POST
+def choose_pupil(request, code: str):
+    """A tap on a pupil's tile in the class grid (or their login card's QR, which
+    class-grid.js turns into the same tap). The login token comes in the body and the
+    choice is kept in the session: no URL the browser asks for, and so no access log,
+    tells who is logging in. Opening the picture-code page counts nothing, as before."""
+    pupil = _pupil_for(code, request.POST.get("pupil", ""))
+    request.session[CHOSEN_PUPIL] = [pupil.pk, secrets.token_urlsafe(8)]
+    return redirect("frontend:picture-code", code=pupil.group.class_code)
+
+
+def _chosen_pupil(request, group: Group) -> tuple[Pupil, str] | None:
+    """The pupil this session chose in `group`'s grid (and the choice's own id), if they
+    are still an active pupil of it."""
+    chosen = request.session.get(CHOSEN_PUPIL)
+    if not isinstance(chosen, list) or len(chosen) != 2:
+        return None
+    pk, choice = chosen
+    pupil = (
+        Pupil.objects.select_related("group", "user")
+        .filter(pk=pk, group=group, active=True)
+        .first()
+    )
+    return (pupil, choice) if pupil is not None else None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
-def picture_code(request, code: str, token: str):
-    pupil = _pupil_for(code, token)
+def picture_code(request, code: str):
+    """The picture-code pad of the pupil chosen in the grid (`choose_pupil`): the same
+    URL for every pupil. Without a choice (another device, an ended session) the grid
+    is shown again."""
+    group = _group_for_code(code)
+    if group is None:
+        raise Http404
+    chosen = _chosen_pupil(request, group)
+    if chosen is None:
+        return redirect("frontend:class-grid", code=group.class_code)
+    pupil, choice = chosen
+    if request.method == "POST" and request.POST.get("choice", choice) != choice:
+        # This pad was shown for another choice (a tile tapped since, in another tab): the
+        # code is not checked against somebody it was not typed for.
+        return redirect("frontend:picture-code", code=group.class_code)
     device = throttle.Device.of(request)
     context = {
         "pupil": pupil,
         "group": pupil.group,
+        "choice": choice,
+        "photo_url": _inline_photo(pupil),
         "grid": [(key, label(key)) for key in CODE_GRID],
         "code_length": len(pupil.code_sequence),
     }
@@ -148,6 +201,7 @@ def picture_code(request, code: str, token: str):
         result = actions.check_picture_code(pupil, attempt, device)
         if result.ok:
             login(request, pupil.user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session.pop(CHOSEN_PUPIL, None)
             return redirect("frontend:pupil-home")
         if result.wait_seconds:
             return wait_page(request, result.wait_seconds)
@@ -164,12 +218,45 @@ def picture_code(request, code: str, token: str):
     return render(request, "pupil/picture_code.html", context, status=status)
 
 
-def class_photo(request, code: str, token: str):
-    """A pupil's photo in the class grid: visible to whoever has the class open."""
-    pupil = _pupil_for(code, token)
+def old_login_card(request, code: str, token: str):
+    """A login card printed before the token left the URLs (/klas/<code>/<token>/): the
+    class grid, where the pupil taps their picture. The token is not passed on."""
+    return redirect("frontend:class-grid", code=normalise_code(code))
+
+
+def class_photo_key(pupil: Pupil) -> str:
+    """The name of a pupil's photo in the class grid's URL. Not the login token: the
+    grid fetches every photo at once, and URLs end up in access logs. It changes with
+    the photo, so that a browser never shows an old one from its cache."""
+    return salted_hmac(
+        "frontend.class-photo", f"{pupil.login_token}|{pupil.photo.name}"
+    ).hexdigest()[:24]
+
+
+def class_photo_url(pupil: Pupil) -> str | None:
     if not pupil.photo:
+        return None
+    return reverse("frontend:class-photo", args=[pupil.group.class_code, class_photo_key(pupil)])
+
+
+def class_photo(request, code: str, key: str):
+    """A pupil's photo in the class grid: visible to whoever has the class open."""
+    group = _group_for_code(code)
+    if group is None:
         raise Http404
-    return photo_response(pupil)
+    for pupil in group.pupils.filter(active=True).exclude(photo=""):
+        if constant_time_compare(class_photo_key(pupil), key):
+            return photo_response(pupil)
+    raise Http404
+
+
+def _inline_photo(pupil: Pupil) -> str | None:
+    """The chosen pupil's photo on their picture-code page, inside the page (a data:
+    URL): fetching it would tell the access log whose pad it is."""
+    if not pupil.photo:
+        return None
+    with pupil.photo.open("rb") as photo:
+        return "data:image/jpeg;base64," + base64.b64encode(photo.read()).decode("ascii")
 
 
 def photo_response(pupil: Pupil) -> FileResponse:
@@ -179,11 +266,10 @@ def photo_response(pupil: Pupil) -> FileResponse:
 
 
 def picture_code_url(request, pupil: Pupil) -> str:
-    """Where a pupil's login card QR leads: their own picture-code page (the code is
-    still asked; the card only saves finding the class and the picture)."""
-    return request.build_absolute_uri(
-        reverse("frontend:picture-code", args=[pupil.group.class_code, pupil.login_token])
-    )
+    """Where a pupil's login card QR leads: their class grid, with their login token in
+    the fragment (`#…`), which a browser never sends; class-grid.js taps their tile. The
+    picture code is still asked: the card only saves finding the class and the picture."""
+    return request.build_absolute_uri(class_grid_url(pupil)) + "#" + pupil.login_token
 
 
 def qr_svg(url: str) -> str:

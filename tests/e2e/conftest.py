@@ -87,7 +87,7 @@ class Daphne:
             [
                 sys.executable,
                 "-m",
-                "daphne",
+                "config.serve",  # daphne as `make run` starts it
                 "-b",
                 "127.0.0.1",
                 "-p",

@@ -11,7 +11,6 @@ import pytest
 import requests
 import websockets
 from django.test import Client
-from django.urls import reverse
 
 from classroom.models import Pupil
 
@@ -21,25 +20,32 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_hundred_rapid_guesses_lock_the_pupil_and_keep_them_locked(world, server):
     """Someone who does not know Noor's code hammers her card: five guesses are judged,
     the fifth locks her, the other ninety-five get no answer about the code at all."""
-    url = server + reverse(
-        "frontend:picture-code", args=[world.group.class_code, world.pupil.login_token]
-    )
+    grid = f"{server}/klas/{world.group.class_code}/"
+    choose, pad = grid + "kies/", grid + "code/"
 
-    # The form's CSRF token, fetched once: a locked card has no form (and so sets no token
-    # cookie), but a guesser keeps posting with the token they already have.
-    token = requests.get(url, timeout=30).cookies["csrftoken"]
+    # The grid's CSRF token, fetched once (without keeping the grid's device cookie: the
+    # guesser is one device): a locked pad has no form, but a guesser keeps posting with
+    # the token they already have.
+    token = requests.get(grid, timeout=30).cookies["csrftoken"]
 
-    def guess(_):
-        session = requests.Session()
-        session.get(url, timeout=30)
-        session.cookies.set("csrftoken", token)
-        response = session.post(
+    def post(session, url, data):
+        return session.post(
             url,
-            data={"code": "moon,moon,moon", "csrfmiddlewaretoken": token},
-            headers={"Referer": url},
+            data={**data, "csrfmiddlewaretoken": token},
+            headers={"Referer": grid},
             allow_redirects=False,
             timeout=30,
         )
+
+    def tapped_noor():
+        """A new session in which Noor's picture was tapped (her token in the body)."""
+        session = requests.Session()
+        session.cookies.set("csrftoken", token)
+        assert post(session, choose, {"pupil": world.pupil.login_token}).status_code == 302
+        return session
+
+    def guess(_):
+        response = post(tapped_noor(), pad, {"code": "moon,moon,moon"})
         return response.status_code, 'data-testid="locked"' in response.text
 
     with ThreadPoolExecutor(max_workers=10) as pool:
@@ -51,16 +57,8 @@ def test_a_hundred_rapid_guesses_lock_the_pupil_and_keep_them_locked(world, serv
     assert sum(locked for _status, locked in results) == 96
     assert Pupil.objects.get(pk=world.pupil.pk).is_locked()
     # Even the right code does not open her card now.
-    session = requests.Session()
-    session.get(url, timeout=30)
-    session.cookies.set("csrftoken", token)
-    late = session.post(
-        url,
-        data={"code": "sun,fish,star", "csrfmiddlewaretoken": token},
-        headers={"Referer": url},
-        allow_redirects=False,
-        timeout=30,
-    )
+    session = tapped_noor()
+    late = post(session, pad, {"code": "sun,fish,star"})
     assert late.status_code == 200 and 'data-testid="locked"' in late.text
     assert "_auth_user_id" not in str(session.cookies)
 

@@ -12,7 +12,7 @@ from django.test import Client
 from classroom import actions
 from research import actions as research_actions
 from research.models import Dataset, Phase
-from tests.conftest import pages_by_role
+from tests.conftest import choose_pupil, pages_by_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,12 +51,16 @@ def world(transactional_world):
     return world
 
 
-def signed_in(new_context, server, user, touch=False):
-    """A browser context with the user's session (made here, on the same database)."""
+def signed_in(new_context, server, user, touch=False, chosen=None):
+    """A browser context with the user's session (made here, on the same database), or
+    an anonymous one in which the pupil `chosen` was tapped in the class grid."""
     context = new_context(touch=touch)
-    if user is not None:
+    if user is not None or chosen is not None:
         client = Client()
-        client.force_login(user)
+        if user is not None:
+            client.force_login(user)
+        if chosen is not None:
+            choose_pupil(client, chosen)
         context.add_cookies(
             [
                 {
@@ -100,7 +104,8 @@ def test_every_page_passes_axe(world, new_context, server, role):
     user = None if role == "anonymous" else world.user(role) if role != "researcher" else None
     if role == "researcher":
         user = world.researcher
-    context = signed_in(new_context, server, user, touch=role == "pupil")
+    chosen = world.pupil if role == "anonymous" else None  # for the picture-code page
+    context = signed_in(new_context, server, user, touch=role == "pupil", chosen=chosen)
     page = context.new_page()
     found = {}
     for url in pages_by_role(world)[role]:
@@ -152,7 +157,8 @@ def test_every_pupil_page_has_only_targets_for_a_small_finger(world, new_context
     found = {}
     for role in ["anonymous", "pupil"]:
         user = world.pupil.user if role == "pupil" else None
-        page = signed_in(new_context, server, user, touch=True).new_page()
+        chosen = world.pupil if role == "anonymous" else None
+        page = signed_in(new_context, server, user, touch=True, chosen=chosen).new_page()
         page.set_viewport_size({"width": 800, "height": 1280})
         urls = pages_by_role(world)[role]
         for url in urls if role == "pupil" else [u for u in urls if u.startswith("/klas/")]:

@@ -199,6 +199,7 @@ def test_the_export_study_command(world, tmp_path):
     out = tmp_path / "export.zip"
     call_command("export_study", str(study.pk), "--format", "jsonl", "--output", str(out))
     names = zipfile.ZipFile(out).namelist()
+    assert out.stat().st_mode & 0o777 == 0o600
     assert sorted(names) == [
         "README.md",
         "codebook.csv",

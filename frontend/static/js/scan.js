@@ -1,15 +1,22 @@
 // Scanning a QR code with the device's camera, where the browser can read one itself
 // (`BarcodeDetector`: Chromebooks, Android tablets). Elsewhere the button never appears
 // and the class code is typed. Only a code of this Leerregie opens: a class
-// (/klas/<code>/) or a pupil's login card (/klas/<code>/<pupil>/).
+// (/klas/<code>/) or a pupil's login card (/klas/<code>/#<login token>).
 import { texts } from "./texts.js";
 
 const box = document.querySelector("[data-scan]");
 
+// A card printed before the login token moved behind the # held /klas/<code>/<token>/:
+// opened as /klas/<code>/#<token>, the token stays out of the request (and the logs).
+const OLD_CARD = /^\/klas\/([^/]+)\/([A-Za-z0-9_-]{12,})\/$/;
+
 function ourLoginUrl(raw) {
   try {
     const url = new URL(raw, location.href);
-    return url.origin === location.origin && /^\/klas\/[^/]+\//.test(url.pathname) ? url : null;
+    if (url.origin !== location.origin || !/^\/klas\/[^/]+\//.test(url.pathname)) return null;
+    const old = url.pathname.match(OLD_CARD);
+    if (old) return new URL(`/klas/${old[1]}/#${old[2]}`, location.href);
+    return url;
   } catch {
     return null;
   }

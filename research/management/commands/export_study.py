@@ -1,6 +1,7 @@
 """Export a study as the researchers get it in the app: a zip with the data, codebook.csv
 and README.md. `--dataset` writes one dataset's CSV or JSON Lines instead (no zip)."""
 
+import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -37,7 +38,14 @@ class Command(BaseCommand):
             }[format]()
         else:
             chunks = zip_stream(export, format)
-        stream = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115
+        # Pupils' data: a file only its owner reads (0600), whatever the umask.
+        stream = (
+            os.fdopen(os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+            if output
+            else sys.stdout.buffer
+        )
+        if output:
+            os.chmod(output, 0o600)
         try:
             for chunk in chunks:
                 stream.write(chunk)
