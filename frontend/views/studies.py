@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from classroom.models import Pupil, School
+from classroom.models import Membership, Pupil, School
 from classroom.permissions import (
     can,
     can_change,
@@ -152,6 +152,11 @@ def study_page(request, study_id: int):
             "study": study,
             "groups": groups,
             "left_out": left_out,
+            # A researcher outside the school sees no typed group names (they can hold a
+            # teacher's name): the years only, as in the exports' README.
+            "of_school": Membership.objects.filter(
+                user=request.user, school=study.school_id
+            ).exists(),
             "counts": counts,
             "may_export": can(request.user, "export", study),
             "may_change": can_change(request.user, study),

@@ -73,6 +73,9 @@ def test_an_admin_sets_up_a_study_and_its_researcher_exports_it(world, client, r
     page = client.get(f"/onderzoek/studie/{study.pk}/").content.decode()
     assert 'data-testid="consent-form"' not in page  # no pupils for researchers
     assert "Noor" not in page and "Daan" not in page
+    # No typed group name either: the years only.
+    assert world.group.name not in page.split('data-testid="study-groups">')[1][:200]
+    assert "groep 6" in page.split('data-testid="study-groups">')[1][:200]
     response = client.get(f"/onderzoek/studie/{study.pk}/export/csv/")
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
