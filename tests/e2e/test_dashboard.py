@@ -169,7 +169,8 @@ def test_alerts_say_why_and_can_be_switched_off(world, new_context):
 def test_partners_are_decided_in_place_and_one_sided_choices_are_marked(world, new_context):
     """Noor chose Daan, Daan chose Sem (who chose nothing yet): Noor's choice is marked
     as not mutual, Daan's not yet. The teacher
-    puts Daan with Noor from Daan's card; the confirmation stands in that card and the
+    puts Daan with Noor from Daan's card; what is selected there survives a redraw (the
+    teacher decides for Sem in between); the confirmation stands in that card and the
     mark goes, live."""
     from classroom import actions as classroom_actions
     from classroom.models import Pupil
@@ -194,6 +195,15 @@ def test_partners_are_decided_in_place_and_one_sided_choices_are_marked(world, n
     row = card(teacher, "Daan")
     row.get_by_text("Beslis voor Daan").click()
     row.get_by_test_id("partner-select").select_option(label="Noor")
+    # Before setting it, the teacher decides for Sem: that redraws Daan's card (Daan chose
+    # Sem), and Noor stays selected there.
+    sem_card = card(teacher, "Sem")
+    sem_card.get_by_text("Beslis voor Sem").click()
+    sem_card.get_by_test_id("partner-select").select_option(label="Daan")
+    sem_card.get_by_test_id("override-partner").click()
+    expect(sem_card.get_by_test_id("partner-cell")).to_have_text("Daan T")
+    expect(row.get_by_test_id("partner-cell")).to_have_text("Sem L")
+    expect(row.get_by_test_id("partner-select")).to_have_values([str(world.pupil.pk)])
     row.get_by_test_id("override-partner").click()
     expect(row.get_by_test_id("partner-cell")).to_have_text("Noor T")
     expect(row.get_by_test_id("override-status")).to_have_text("Aangepast voor Daan.")

@@ -31,6 +31,7 @@ if (root) {
     filter: "all",
     open: new Set(), // pupils whose "decide for" panel is open
     confirmations: new Map(), // pupil -> [state, text]: shown in the panel itself
+    drafts: new Map(), // pupil -> {field: Set of ids}: selected in the panel, not set yet
     expanded: null, // the pupil whose tile shows its whole card (class at a glance)
   };
   const drawQuadrant = quadrant(document.querySelector("[data-quadrant]"));
@@ -97,7 +98,18 @@ if (root) {
     if (aspect === "instruction") value = { wanted: button.dataset.value === "yes" };
     else if (aspect === "place") value = Number(button.parentElement.querySelector("select").value);
     else value = [...button.parentElement.querySelector("select").selectedOptions].map((o) => Number(o.value));
+    const draft = ctx.drafts.get(pupil);
+    if (draft) delete draft[aspect];
     override(pupil, aspect, value, button);
+  });
+
+  root.addEventListener("change", (event) => {
+    const select = event.target.closest("[data-pupil-card] select[data-field]");
+    if (!select) return;
+    const pupil = Number(select.closest("[data-pupil-card]").dataset.pupilCard);
+    const draft = ctx.drafts.get(pupil) || {};
+    draft[select.dataset.field] = new Set([...select.selectedOptions].map((o) => Number(o.value)));
+    ctx.drafts.set(pupil, draft);
   });
 
   ctx.addForm.addEventListener("submit", (event) => {

@@ -65,12 +65,15 @@ function partnerCell(ctx, row) {
 function panel(ctx, row) {
   const { state } = ctx;
   const entry = row.entry;
+  // What the teacher selected but did not set yet stays selected when an event or a
+  // fresh snapshot redraws the card.
+  const draft = ctx.drafts.get(row.pupil) || {};
   const place = el(
     "select",
     { "aria-label": texts.place, "data-field": "place" },
-    ...state.places.map((p) => el("option", { value: p.id, text: p.name, selected: entry?.place === p.id })),
+    ...state.places.map((p) => el("option", { value: p.id, text: p.name, selected: draft.place ? draft.place.has(p.id) : entry?.place === p.id })),
   );
-  const chosen = new Set((entry?.goals || []).map((g) => g.id));
+  const chosen = draft.goal || new Set((entry?.goals || []).map((g) => g.id));
   const goals = el(
     "select",
     { "aria-label": texts.goals, multiple: true, size: 3, "data-field": "goal" },
@@ -78,7 +81,7 @@ function panel(ctx, row) {
       el("option", { value: g.id, text: `${g.code} ${g.statement}`.slice(0, 60), selected: chosen.has(g.id) }),
     ),
   );
-  const mates = new Set((entry?.partners || []).map((p) => p.id));
+  const mates = draft.partner || new Set((entry?.partners || []).map((p) => p.id));
   const partners = el(
     "select",
     { "aria-label": texts.with, multiple: true, size: 3, "data-field": "partner", "data-testid": "partner-select" },
