@@ -469,18 +469,8 @@ class LessonAdmin(ScopedAdmin):
             self.save_formset(request, form, formset, change=change)
 
 
-@admin.register(UsageEvent)
-class UsageEventAdmin(admin.ModelAdmin):
-    """Read-only: the log is append-only. Only the installation's superuser sees it."""
-
-    list_display = ["time", "verb", "object_type", "object_id", "group"]
-    list_filter = ["verb"]
-
-    def has_module_permission(self, request):
-        return permissions.is_superuser(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.is_superuser(request.user)
+class ReadOnly:
+    """A log nobody adds to, changes or deletes from by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -492,8 +482,22 @@ class UsageEventAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(UsageEvent)
+class UsageEventAdmin(ReadOnly, admin.ModelAdmin):
+    """Read-only: the log is append-only. Only the installation's superuser sees it."""
+
+    list_display = ["time", "verb", "object_type", "object_id", "group"]
+    list_filter = ["verb"]
+
+    def has_module_permission(self, request):
+        return permissions.is_superuser(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_superuser(request.user)
+
+
 @admin.register(AuditRecord)
-class AuditRecordAdmin(ScopedFilters, admin.ModelAdmin):
+class AuditRecordAdmin(ReadOnly, ScopedFilters, admin.ModelAdmin):
     """Read-only: who exported, changed consent, erased or downloaded a pupil's data.
     A school admin reads their own school's records; nobody changes one."""
 
@@ -512,12 +516,3 @@ class AuditRecordAdmin(ScopedFilters, admin.ModelAdmin):
         if obj is None:
             return self.has_module_permission(request)
         return self.has_module_permission(request) and permissions.can_read(request.user, obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

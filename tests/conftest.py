@@ -423,6 +423,25 @@ def _fast_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+def block_study(world, datasets, **fields):
+    """A study of the world's group over its goal block, titled "Regie" unless `fields`
+    say otherwise (the shape most tests want)."""
+    from research import actions as research_actions
+
+    return research_actions.save_study(
+        None,
+        **{
+            "school": world.school,
+            "title": "Regie",
+            "groups": [world.group],
+            "start_date": world.block.start_date,
+            "end_date": world.block.end_date,
+            "datasets": list(datasets),
+            **fields,
+        },
+    )
+
+
 def choose_pupil(client, pupil):
     """Tap `pupil`'s tile in their class grid (a POST with their login token): the
     client's session remembers them and the picture-code page asks their code."""

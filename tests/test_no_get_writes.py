@@ -25,7 +25,7 @@ from logbook.models import LogbookEntry
 from research import actions as research_actions
 from research.exports import FORMATS
 from research.models import ConsentStatus, Dataset, Phase
-from tests.conftest import PERSONAS, build_world, choose_pupil, pages_by_role
+from tests.conftest import PERSONAS, block_study, build_world, choose_pupil, pages_by_role
 from tests.test_realtime_events import Recorder
 
 # Written by logging in, not by opening a page.
@@ -78,16 +78,7 @@ def world(db):
     teacher decides everything and nobody has an entry yet."""
     world = build_world()
     world.researcher = get_user_model().objects.create_user("dr.onderzoek", password="x" * 12)
-    world.study = research_actions.save_study(
-        None,
-        school=world.school,
-        title="Regie",
-        groups=[world.group],
-        start_date=world.block.start_date,
-        end_date=world.block.end_date,
-        datasets=list(Dataset.values),
-        researchers=[world.researcher],
-    )
+    world.study = block_study(world, Dataset.values, researchers=[world.researcher])
     for pupil in (world.pupil, world.classmate):
         research_actions.set_consent(
             study=world.study, pupil=pupil, status=ConsentStatus.GIVEN, acting_user=world.teacher

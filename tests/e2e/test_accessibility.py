@@ -12,7 +12,7 @@ from django.test import Client
 from classroom import actions
 from research import actions as research_actions
 from research.models import Dataset, Phase
-from tests.conftest import choose_pupil, pages_by_role
+from tests.conftest import block_study, choose_pupil, pages_by_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,16 +23,7 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 def world(transactional_world):
     world = transactional_world
     world.researcher = get_user_model().objects.create_user("dr.onderzoek", password="x" * 12)
-    world.study = research_actions.save_study(
-        None,
-        school=world.school,
-        title="Regie",
-        groups=[world.group],
-        start_date=world.block.start_date,
-        end_date=world.block.end_date,
-        datasets=list(Dataset.values),
-        researchers=[world.researcher],
-    )
+    world.study = block_study(world, Dataset.values, researchers=[world.researcher])
     world.intervention = research_actions.save_intervention(
         None,
         school=world.school,

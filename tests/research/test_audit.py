@@ -10,19 +10,12 @@ from classroom import audit, permissions
 from classroom.models import AuditRecord
 from research import actions
 from research.models import Dataset
+from tests.conftest import block_study
 
 
 @pytest.fixture
 def study(world):
-    return actions.save_study(
-        None,
-        school=world.school,
-        title="Regie",
-        groups=[world.group],
-        start_date=world.block.start_date,
-        end_date=world.block.end_date,
-        datasets=[Dataset.ENTRIES, Dataset.EVENTS],
-    )
+    return block_study(world, [Dataset.ENTRIES, Dataset.EVENTS])
 
 
 def _names_no_pupil(record, *pupils):

@@ -12,6 +12,7 @@ from logbook import entries
 from research import actions
 from research.exports import Export, Pseudonyms
 from research.models import Consent, Dataset
+from tests.conftest import block_study
 
 OTHERS = ["Pim", "Fenna", "Joep", "Lieke"]
 
@@ -20,15 +21,7 @@ OTHERS = ["Pim", "Fenna", "Joep", "Lieke"]
 def study(world):
     """A study of Noor's group with four more consenting classmates, so that the group
     stays above the minimum cell size when Noor withdraws; everyone has an entry."""
-    study = actions.save_study(
-        None,
-        school=world.school,
-        title="Regie",
-        groups=[world.group],
-        start_date=world.block.start_date,
-        end_date=world.block.end_date,
-        datasets=[Dataset.ENTRIES, Dataset.EVENTS],
-    )
+    study = block_study(world, [Dataset.ENTRIES, Dataset.EVENTS])
     for name in OTHERS:
         pupil = classroom_actions.create_pupil(group=world.group, display_name=name)
         entries.choose(pupil=pupil, lesson=world.lesson, aspect="goal", value=[world.goal.pk])

@@ -15,6 +15,7 @@ from classroom import actions as classroom_actions
 from logbook import entries
 from research import actions
 from research.models import Consent, Intervention, Observation, Study
+from tests.conftest import block_study
 
 pytestmark = pytest.mark.usefixtures("dutch")
 
@@ -188,16 +189,7 @@ def test_erasing_needs_the_pupils_exact_name(world, client):
 
 
 def test_the_export_study_command(world, tmp_path):
-    study = actions.save_study(
-        None,
-        school=world.school,
-        title="Regie",
-        groups=[world.group],
-        start_date=world.block.start_date,
-        end_date=world.block.end_date,
-        datasets=["events", "quadrant"],
-        min_cell_size=1,
-    )
+    study = block_study(world, ["events", "quadrant"], min_cell_size=1)
     actions.set_consent(study=study, pupil=world.pupil, status="given", acting_user=world.teacher)
     out = tmp_path / "export.zip"
     call_command("export_study", str(study.pk), "--format", "jsonl", "--output", str(out))

@@ -22,6 +22,7 @@ from research import actions
 from research.actions import erase_pupil
 from research.models import Dataset
 from research.rights import pupil_data
+from tests.conftest import block_study
 from tests.images import jpeg_bytes
 
 
@@ -45,15 +46,7 @@ def _rich_pupil(world, client):
     planboard_actions.add_plan_photo(
         pupil=noor, upload=SimpleUploadedFile("toren.jpg", jpeg_bytes()), plan_obj=world.plan
     )
-    study = actions.save_study(
-        None,
-        school=world.school,
-        title="Studie",
-        groups=[world.group],
-        start_date=world.block.start_date,
-        end_date=world.block.end_date,
-        datasets=[Dataset.EVENTS],
-    )
+    study = block_study(world, [Dataset.EVENTS], title="Studie")
     actions.set_consent(study=study, pupil=noor, status="given", acting_user=world.teacher)
     client.force_login(noor.user)
     return noor
