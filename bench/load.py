@@ -135,7 +135,7 @@ def setup_school() -> dict:
                 pupil = actions.create_pupil(group=group, display_name=f"P{g}-{i}")
                 session = SessionStore()
                 session["_auth_user_id"] = str(pupil.user_id)
-                session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+                session["_auth_user_backend"] = "classroom.backends.AccountBackend"
                 session["_auth_user_hash"] = pupil.user.get_session_auth_hash()
                 session.create()
                 pupils.append(

@@ -57,9 +57,14 @@ class ReadableField(serializers.PrimaryKeyRelatedField):
     Every app's serializers use it for the objects a request names."""
 
     model = None
+    # What the write that names the object will use of it, read in the same query.
+    related: tuple[str, ...] = ()
 
     def get_queryset(self):
-        return readable(self.context["request"].user, self.model.objects.all())
+        queryset = self.model.objects.all()
+        if self.related:
+            queryset = queryset.select_related(*self.related)
+        return readable(self.context["request"].user, queryset)
 
 
 # --- Serializers --------------------------------------------------------------------

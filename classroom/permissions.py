@@ -28,7 +28,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -57,6 +57,21 @@ class Actor:
 ANONYMOUS = Actor(None, False, None, frozenset(), frozenset(), frozenset())
 
 
+_PUPIL = Pupil.user.field.remote_field  # the account's reverse one-to-one to its pupil
+
+
+def _loaded_pupil(user) -> Pupil | None:
+    """The account's pupil record: as classroom.backends read it with the user, else
+    asked for (a user object made elsewhere, e.g. in a test or a command)."""
+    if _PUPIL.is_cached(user):
+        pupil = _PUPIL.get_cached_value(user)
+    else:
+        pupil = Pupil.objects.select_related("group").filter(user_id=user.pk).first()
+    if pupil is not None:
+        pupil.user = user  # the same account: saves asking the database again
+    return pupil
+
+
 def actor_for(user) -> Actor:
     """The roles of a user, computed once per request (cached on the user object)."""
     if user is None or not user.is_authenticated:
@@ -64,24 +79,25 @@ def actor_for(user) -> Actor:
     cached = getattr(user, "_leerregie_actor", None)
     if cached is not None:
         return cached
-    pupil = Pupil.objects.select_related("group").filter(user_id=user.pk).first()
-    if pupil is not None:
-        pupil.user = user  # the same account: saves asking the database again
-    staff, admin = set(), set()
+    pupil = _loaded_pupil(user)
+    staff, admin, managed = set(), set(), set()
     if pupil is None:
-        for school_id, role in Membership.objects.filter(user_id=user.pk).values_list(
-            "school_id", "role"
-        ):
+        # Memberships and the groups the user runs, in one query: one row per group of
+        # each school the user belongs to (a school without groups gives one row).
+        teaches = Group.teachers.through.objects.filter(
+            group_id=OuterRef("school__groups__id"), user_id=user.pk
+        )
+        rows = (
+            Membership.objects.filter(user_id=user.pk)
+            .annotate(teaches=Exists(teaches))
+            .values_list("school_id", "role", "school__groups__id", "teaches")
+        )
+        for school_id, role, group_id, teaches_it in rows:
             staff.add(school_id)
             if role == Role.SCHOOL_ADMIN:
                 admin.add(school_id)
-    managed: set[int] = set()
-    if staff:
-        managed = set(
-            Group.objects.filter(
-                Q(school_id__in=admin) | Q(school_id__in=staff, teachers__id=user.pk)
-            ).values_list("id", flat=True)
-        )
+            if group_id is not None and (teaches_it or role == Role.SCHOOL_ADMIN):
+                managed.add(group_id)
     actor = Actor(
         user_id=user.pk,
         is_superuser=user.is_superuser,

@@ -304,7 +304,8 @@ else:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the pupil record read with the user (classroom/backends.py)
+    "classroom.backends.AccountBackend",
 ]
 LOGIN_URL = "frontend:teacher-login"
 LOGIN_REDIRECT_URL = "frontend:home"

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,20 +65,23 @@ def _position(lesson: Lesson, pupil_ids, entries) -> LessonPosition:
 
 
 def _light_records(lesson_id: int) -> dict[int, PupilRecord]:
-    """The quadrant's input for one lesson in two light queries (no model instances): the
-    dashboard's events are built after every change."""
+    """The quadrant's input for one lesson in one light query (no model instances, a row
+    per entry and goal): the dashboard's events are built after every change."""
+    decided: dict[int, tuple] = {}
     goals: dict[int, set] = {}
-    for entry_id, goal_id in LogbookEntry.goals.through.objects.filter(
-        logbookentry__lesson_id=lesson_id
-    ).values_list("logbookentry_id", "goal_id"):
-        goals.setdefault(entry_id, set()).add(goal_id)
+    for pupil_id, decisions, instruction, goal_id in LogbookEntry.objects.filter(
+        lesson_id=lesson_id
+    ).values_list("pupil_id", "decided_by", "instruction", "goals"):
+        decided[pupil_id] = (decisions, instruction)
+        if goal_id is not None:
+            goals.setdefault(pupil_id, set()).add(goal_id)
     return {
         pupil_id: PupilRecord(
-            decisions=dict(decided), goals=frozenset(goals.get(pk, ())), instruction=instruction
+            decisions=dict(decisions),
+            goals=frozenset(goals.get(pupil_id, ())),
+            instruction=instruction,
         )
-        for pk, pupil_id, decided, instruction in LogbookEntry.objects.filter(
-            lesson_id=lesson_id
-        ).values_list("pk", "pupil_id", "decided_by", "instruction")
+        for pupil_id, (decisions, instruction) in decided.items()
     }
 
 
@@ -286,10 +289,30 @@ def snapshot(lesson: Lesson) -> dict:
     }
 
 
-def event(lesson_id: int, seq: int, pupil_id: int | None) -> dict:
+def hold(entry: LogbookEntry) -> LogbookEntry:
+    """Load what an entry's row shows (its goals; its partners' names) onto the entry an
+    action just wrote: the action's answer and its `lesson.changed` event then both use
+    it, and neither reads the entry again."""
+    prefetch_related_objects(
+        [entry], "goals", Prefetch("partners", queryset=Pupil.objects.only("pk", "display_name"))
+    )
+    return entry
+
+
+def event(
+    lesson_id: int,
+    seq: int,
+    pupil_id: int | None,
+    *,
+    lesson: Lesson | None = None,
+    entry: LogbookEntry | None = None,
+) -> dict:
     """The `lesson.changed` event for change number `seq`: the pupil's row (if a pupil's
-    entry changed) and the lesson's summary, read after commit."""
-    lesson = Lesson.objects.get(pk=lesson_id)
+    entry changed) and the lesson's summary, built after commit. What the write held
+    (`lesson`; the `entry` with its goals and partners loaded, see `hold`) is used as it
+    is; the class's quadrant is read again, in two queries."""
+    if lesson is None:
+        lesson = Lesson.objects.get(pk=lesson_id)
     pupil_ids = list(_active_pupils(lesson.group_id).values_list("pk", flat=True))
     position = _position_of(lesson, pupil_ids, _light_records(lesson_id))
     message = {
@@ -301,7 +324,8 @@ def event(lesson_id: int, seq: int, pupil_id: int | None) -> dict:
         "summary": summary(lesson, position),
     }
     if pupil_id is not None:
-        entry = _entries([lesson_id], Q(pupil_id=pupil_id)).select_related("pupil").first()
+        if entry is None:
+            entry = _entries([lesson_id], Q(pupil_id=pupil_id)).select_related("pupil").first()
         pupil = entry.pupil if entry is not None else Pupil.objects.get(pk=pupil_id)
         message["row"] = row(pupil, entry)
     return message

@@ -33,6 +33,7 @@ from goals import actions as goal_actions
 from goals.booklet import current_block
 from goals.models import Goal, GoalStar
 
+from .dashboard import hold
 from .models import FirstStep, HelpReason, InstructionReason, LogbookEntry, Mood
 
 ENTRY_ASPECTS = ("goal", "instruction", "partner", "place", "order")
@@ -141,6 +142,8 @@ def _set(entry: LogbookEntry, aspect: str, value, options: Offer | None) -> dict
         if not ids <= allowed:
             raise ValidationError(_("You cannot choose that goal in this lesson."))
         entry.goals.set(ids)
+        if options:  # the offered goals are loaded already
+            return {"goals": sorted(g.code for g in options.options if g.pk in ids)}
         return {"goals": sorted(Goal.objects.filter(pk__in=ids).values_list("code", flat=True))}
     if aspect == "instruction":
         if not isinstance(value, dict) or not isinstance(value.get("wanted"), bool):
@@ -216,7 +219,7 @@ def choose(*, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
         entry.instruction_asked = entry.instruction
     entry.decided_by = {**entry.decided_by, aspect: PUPIL}
     entry.save()
-    lesson_changed(lesson.pk, pupil.pk)
+    lesson_changed(lesson.pk, pupil.pk, lesson=lesson, entry=hold(entry))
     usage.record(
         "logbook_chosen",
         actor=pupil.user,
@@ -242,7 +245,7 @@ def override(*, acting_user, pupil: Pupil, lesson: Lesson, aspect: str, value) -
     context = _set(entry, aspect, value, None)
     entry.decided_by = {**entry.decided_by, aspect: TEACHER}
     entry.save()
-    lesson_changed(lesson.pk, pupil.pk)
+    lesson_changed(lesson.pk, pupil.pk, lesson=lesson, entry=hold(entry))
     # The pupil's own logbook follows without a reload (logbook/consumers.py).
     send_on_commit(pupil_group(pupil.pk), lambda: own_entry_event(entry.pk))
     usage.record(
@@ -266,7 +269,7 @@ def _waited(entry: LogbookEntry) -> int:
 
 def _help_changed(entry: LogbookEntry) -> None:
     entry.save(update_fields=["help_reason", "help_asked_at", "help_coming_at", "updated_at"])
-    lesson_changed(entry.lesson_id, entry.pupil_id)
+    lesson_changed(entry.lesson_id, entry.pupil_id, lesson=entry.lesson, entry=hold(entry))
     send_on_commit(pupil_group(entry.pupil_id), lambda: own_entry_event(entry.pk))
 
 
@@ -371,7 +374,7 @@ def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str,
     entry.evaluation_text = text.strip()
     entry.evaluated_at = timezone.now()
     entry.save()
-    lesson_changed(lesson.pk, pupil.pk)
+    lesson_changed(lesson.pk, pupil.pk, lesson=lesson, entry=hold(entry))
     voice_changed(pupil.group_id)
     usage.record(
         "logbook_evaluated",

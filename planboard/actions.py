@@ -15,8 +15,8 @@ import uuid
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -120,8 +120,14 @@ def set_activity_photo(activity: Activity, upload) -> Activity:
 
 def _changed(board: Board) -> Board:
     """Bump the version and tell the board's screens after commit."""
-    Board.objects.filter(pk=board.pk).update(version=F("version") + 1)
-    board.refresh_from_db(fields=["version"])
+    # One UPDATE with RETURNING (SQLite 3.35+, PostgreSQL): the new version, no re-read.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Board._meta.db_table} SET version = version + 1 WHERE id = %s "  # noqa: S608
+            "RETURNING version",
+            [board.pk],
+        )
+        (board.version,) = cursor.fetchone()
     send_on_commit(
         board_group(board.pk),
         {"type": "board.changed", "board": board.pk, "version": board.version},
@@ -208,10 +214,13 @@ def _lock_slots(pupil: Pupil, board: Board, *slot_ids: int) -> None:
     who starts to wait and a classmate who frees that seat at the same moment take turns:
     whoever comes second sees the first (no seat stays free while someone waits), and two
     children swapping corners never deadlock. A no-op on SQLite, whose writes queue."""
-    ids = set(slot_ids) | set(
-        Plan.objects.filter(pupil=pupil, board=board).values_list("slot_id", flat=True)
+    theirs = Plan.objects.filter(pupil=pupil, board=board).values("slot_id")
+    list(
+        Slot.objects.select_for_update()
+        .filter(Q(pk__in=slot_ids) | Q(pk__in=theirs))
+        .order_by("pk")
+        .values_list("pk")
     )
-    list(Slot.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
 def _free_place(slot_id: int) -> None:
@@ -299,12 +308,15 @@ def plan(*, pupil: Pupil, slot: Slot, acting_user, decided_by: str = PUPIL) -> P
     board = slot.board
     if board.group_id != pupil.group_id:
         raise ValidationError(_("This board belongs to another group."))
-    if Plan.objects.filter(pupil=pupil, slot=slot).exists():
-        raise ValidationError(_("You have already planned this."))
     _lock_slots(pupil, board, slot.pk)
-    current = _current(pupil, board)
+    # The child's plans on this board, read once after the lock: what they planned
+    # already, where they are now and how many there are.
+    plans = list(Plan.objects.filter(pupil=pupil, board=board).order_by("position", "id"))
+    if any(p.slot_id == slot.pk for p in plans):
+        raise ValidationError(_("You have already planned this."))
+    current = next((p for p in plans if not p.done), None)
     goes_now = current is None or not current.seated
-    last = Plan.objects.filter(pupil=pupil, board=board).count() + 1
+    last = len(plans) + 1
     position = current.position if goes_now and current is not None else last
     if position != last:  # before the moetje the child waits for
         Plan.objects.filter(pupil=pupil, board=board, position__gte=position).update(
@@ -329,7 +341,7 @@ def plan(*, pupil: Pupil, slot: Slot, acting_user, decided_by: str = PUPIL) -> P
         actor=acting_user,
         obj=new,
         pupil=pupil,
-        group=board.group,
+        group=pupil.group,  # the board's (checked above), loaded with the pupil
         context={"activity": slot.activity.name, "position": new.position, "by": decided_by},
     )
     _changed(board)

@@ -35,6 +35,7 @@ def picture_url(activity: Activity) -> str:
 
 class ReadableSlotField(ReadableField):
     model = Slot
+    related = ("board", "activity")
 
 
 class ReadableActivityField(ReadableField):

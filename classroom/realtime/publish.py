@@ -15,6 +15,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
+from ..models import Lesson
 from . import messages
 from .groups import lesson_group
 
@@ -44,12 +45,14 @@ def send_on_commit(group: str, message: dict | Callable[[], dict]) -> None:
     transaction.on_commit(send)
 
 
-def lesson_changed(lesson_id: int, pupil_id: int | None = None) -> int:
+def lesson_changed(lesson_id: int, pupil_id: int | None = None, *, lesson=None, entry=None) -> int:
     """Call inside the action's transaction: gives the change the lesson's next sequence
     number and, after commit, sends `lesson.changed` with the pupil's row (or, for a
-    change to the lesson itself, none) and the lesson's summary. Returns the number."""
-    from classroom.models import Lesson
+    change to the lesson itself, none) and the lesson's summary. Returns the number.
 
+    What the write already holds is handed to the registered builder so the event does
+    not read it again: the `lesson` as the action has it, and the changed `entry` (a row
+    of the app that registered the builder, with what its row shows loaded)."""
     # One UPDATE: the row lock orders concurrent changes to one lesson. RETURNING (SQLite
     # 3.35+, PostgreSQL) gives the new number without a second query.
     table = Lesson._meta.db_table
@@ -60,11 +63,14 @@ def lesson_changed(lesson_id: int, pupil_id: int | None = None) -> int:
         )
         (seq,) = cursor.fetchone()
 
-    send_on_commit(lesson_group(lesson_id), lambda: _lesson_event(lesson_id, seq, pupil_id))
+    send_on_commit(
+        lesson_group(lesson_id),
+        lambda: _lesson_event(lesson_id, seq, pupil_id, lesson=lesson, entry=entry),
+    )
     return seq
 
 
-def _bare_lesson_event(lesson_id: int, seq: int, pupil_id: int | None) -> dict:
+def _bare_lesson_event(lesson_id: int, seq: int, pupil_id: int | None, **held) -> dict:
     """Without an app that registers the dashboard's builder: the number alone, so a
     screen still sees that something changed and reloads its snapshot."""
     return {
@@ -77,14 +83,15 @@ def _bare_lesson_event(lesson_id: int, seq: int, pupil_id: int | None) -> dict:
     }
 
 
-_lesson_event: Callable[[int, int, int | None], dict] = _bare_lesson_event
+_lesson_event: Callable[..., dict] = _bare_lesson_event
 
 
-def register_lesson_event(builder: Callable[[int, int, int | None], dict], shape: type) -> None:
+def register_lesson_event(builder: Callable[..., dict], shape: type) -> None:
     """The app that owns the dashboard (logbook) registers, at ready(), how the
-    `lesson.changed` message for a change is built: `builder(lesson_id, seq, pupil_id)`,
-    called after commit, and the message's shape (a TypedDict). Classroom itself knows
-    nothing of logbook entries."""
+    `lesson.changed` message for a change is built:
+    `builder(lesson_id, seq, pupil_id, lesson=..., entry=...)`, called after commit with
+    what the write held (either may be None), and the message's shape (a TypedDict).
+    Classroom itself knows nothing of logbook entries."""
     global _lesson_event
     _lesson_event = builder
     messages.declare("lesson.changed", shape)

@@ -200,7 +200,7 @@ def picture_code(request, code: str):
         attempt = [part for part in request.POST.get("code", "").split(",") if part]
         result = actions.check_picture_code(pupil, attempt, device)
         if result.ok:
-            login(request, pupil.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, pupil.user, backend="classroom.backends.AccountBackend")
             request.session.pop(CHOSEN_PUPIL, None)
             return redirect("frontend:pupil-home")
         if result.wait_seconds:
