@@ -1,0 +1,219 @@
+"""A school served by several processes (issue 20): two daphne processes on free ports,
+sharing the test database and a redis-server of the test's own. What is written through
+one is seen live through the other, in order; the last seat taken through both at once
+is taken once; logging out through one closes the sockets held by the other. And
+`config.workers`, the production entry point, runs its workers on one port."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+import requests
+from django.test import Client
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from classroom import actions
+from planboard.models import Plan, Slot
+from tests.e2e.conftest import ROOT, SERVER_SETTINGS, Daphne, _database_url_for_test_db, _free_port
+from tests.e2e.test_faults import pupil_http, redis  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def two_servers(tmp_path, redis):  # noqa: F811
+    env = {"REDIS_URL": f"redis://127.0.0.1:{redis.port}/0"}
+    first = Daphne(tmp_path, tmp_path, env=env).start()
+    try:
+        second = Daphne(tmp_path, tmp_path, env=env).start()
+        try:
+            yield first, second
+        finally:
+            second.stop()
+    finally:
+        first.stop()
+
+
+def _session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def _socket(server, path, session):
+    return connect(
+        server.url.replace("http", "ws") + path,
+        origin=server.url,
+        additional_headers={"Cookie": f"sessionid={session}"},
+        open_timeout=20,
+    )
+
+
+def _choose(http, server, lesson, aspect, value):
+    response = http.post(
+        f"{server.url}/api/logbook-entries/choose/",
+        json={"lesson": lesson.pk, "aspect": aspect, "value": value},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return response
+
+
+def test_a_choice_through_one_process_reaches_a_dashboard_on_the_other_in_order(world, two_servers):
+    first, second = two_servers
+    noor = pupil_http(first.url, world.pupil)
+    with _socket(second, f"/ws/les/{world.lesson.pk}/", _session_cookie(world.teacher)) as ws:
+        _choose(noor, first, world.lesson, "place", world.place.pk)
+        _choose(noor, first, world.lesson, "instruction", {"wanted": True})
+        _choose(noor, first, world.lesson, "partner", [world.classmate.pk])
+        events = [json.loads(ws.recv(timeout=15)) for _ in range(3)]
+    assert [e["type"] for e in events] == ["lesson.changed"] * 3
+    seqs = [e["seq"] for e in events]
+    assert seqs == list(range(seqs[0], seqs[0] + 3)), seqs  # in order, none missing
+    assert all(e["pupil"] == world.pupil.pk for e in events)
+    assert events[0]["row"]["entry"]["place"] == world.place.pk
+    assert events[1]["row"]["entry"]["instruction"] is True
+    assert [p["name"] for p in events[2]["row"]["entry"]["partners"]] == ["Daan"]
+
+
+def test_the_last_seat_taken_through_both_processes_at_once_is_taken_once(world, two_servers):
+    first, second = two_servers
+    slot = Slot.objects.get(pk=world.slot.pk)  # Bouwhoek: 2 seats, Noor on one
+    free = slot.capacity - slot.taken
+    assert free == 1
+    classmates = list(world.group.pupils.filter(active=True).exclude(plans__board=slot.board)[:2])
+    while len(classmates) < 2:
+        classmates.append(actions.create_pupil(group=world.group, display_name="Sam"))
+    sessions = [pupil_http(s.url, p) for s, p in zip(two_servers, classmates, strict=True)]
+    start = threading.Barrier(2)
+    answers = {}
+
+    def tap(i):
+        start.wait()
+        answers[i] = sessions[i].post(
+            f"{two_servers[i].url}/api/plans/", json={"slot": slot.pk}, timeout=30
+        )
+
+    threads = [threading.Thread(target=tap, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    codes = sorted(answer.status_code for answer in answers.values())
+    assert codes == [201, 409], [a.text for a in answers.values()]
+    slot = Slot.objects.get(pk=slot.pk)
+    assert slot.taken == slot.capacity
+    assert Plan.objects.filter(slot=slot, seated=True).count() == slot.capacity
+    full = next(a for a in answers.values() if a.status_code == 409)
+    assert full.json()["detail"] == ["Vol!"]
+
+
+def test_logging_out_through_one_process_closes_the_sockets_on_the_other(world, two_servers):
+    first, second = two_servers
+    session = _session_cookie(world.teacher)
+    with _socket(second, f"/ws/les/{world.lesson.pk}/", session) as ws:
+        browser = requests.Session()
+        token = "b" * 32
+        browser.cookies.set("sessionid", session)
+        browser.cookies.set("csrftoken", token)
+        response = browser.post(
+            f"{first.url}/logout/",
+            headers={"X-CSRFToken": token, "Referer": first.url + "/"},
+            allow_redirects=False,
+            timeout=30,
+        )
+        assert response.status_code in (200, 302), response.status_code
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=15)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+def _workers_env(redis_port=None, workers="2"):
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for_test_db(),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SETTINGS_MODULE": SERVER_SETTINGS,
+        "WORKERS": workers,
+    }
+    env.pop("REDIS_URL", None)
+    if redis_port is not None:
+        env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+    return env
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as handle:
+            found += [int(child) for child in handle.read().split()]
+    return found
+
+
+def test_config_workers_serves_one_port_from_several_processes(world, redis, tmp_path):  # noqa: F811
+    port = _free_port()
+    log = (tmp_path / "workers.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "config.workers", "-b", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT,
+        env=_workers_env(redis.port),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, (
+                tmp_path / "workers.log"
+            ).read_text()
+            time.sleep(0.2)
+        workers = _children(process.pid)
+        assert len(workers) == 2, workers
+        # A worker that dies is replaced; the port keeps answering meanwhile.
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while len(set(_children(process.pid)) - {workers[0]}) < 2:
+            assert time.monotonic() < deadline, _children(process.pid)
+            time.sleep(0.2)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+            assert r.status == 200
+        workers = _children(process.pid)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        for pid in workers:  # every worker stopped with it
+            assert not os.path.exists(f"/proc/{pid}") or _is_zombie(pid), pid
+    finally:
+        if process.poll() is None:
+            process.kill()
+        log.close()
+
+
+def _is_zombie(pid: int) -> bool:
+    with open(f"/proc/{pid}/stat") as handle:
+        return handle.read().split(") ")[1].startswith("Z")
+
+
+def test_config_workers_refuses_several_workers_without_redis():
+    result = subprocess.run(
+        [sys.executable, "-m", "config.workers", "-p", str(_free_port())],
+        cwd=ROOT,
+        env=_workers_env(None),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode != 0
+    assert "WORKERS=2 needs REDIS_URL" in result.stderr
