@@ -15,7 +15,9 @@ bench starts on a free port. Clients are asyncio `websockets` in this process.
   baseline: the bare server sending to its 900.
 - write burst: 900 logbook choices in 10 s over HTTP, on SQLite and on PostgreSQL (when
   reachable at 127.0.0.1:5432): errors, p95, and sustained writes/s against a bare view
-  (one INSERT, no permissions, no idempotency) in the same server.
+  (one INSERT, no permissions, no idempotency) in the same server; with one daphne and
+  again with two workers (`config.workers`), each against its own bare view; with the
+  queries per write and per connect. The bell is run again with two workers.
 - memory: daphne's RSS after 1,000 connect/disconnect cycles and 10,000 messages,
   against its RSS when warm.
 """
@@ -32,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -152,9 +155,10 @@ def setup_school() -> dict:
 class Services:
     """redis-server and daphne on free ports, for one database."""
 
-    def __init__(self, data_dir: str, database_url: str | None):
+    def __init__(self, data_dir: str, database_url: str | None, workers: int = 1):
         self.data_dir = data_dir
         self.database_url = database_url
+        self.workers = workers
         self.redis_port = free_port()
         self.port = free_port()
         self.redis = self.daphne = None
@@ -187,11 +191,16 @@ class Services:
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
         wait_for_port(self.redis_port)
+        if self.workers == 1:  # daphne itself: the memory bench reads its RSS
+            command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
+            command += ["--websocket_connect_timeout", "20", "config.asgi:application"]
+        else:  # the production entry point (docs/deploy.md, "Serving on every core")
+            command = [sys.executable, "-m", "config.workers", "-b", "127.0.0.1"]
+            command += ["-p", str(self.port)]
         self.daphne = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
-            + ["--websocket_connect_timeout", "20", "config.asgi:application"],
+            command,
             cwd=ROOT,
-            env=self.env(),
+            env={**self.env(), "WORKERS": str(self.workers)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -555,6 +564,65 @@ def bench_writes(port, plan) -> dict:
     return result
 
 
+async def bench_bell(port: int, plan: dict) -> dict:
+    """The bell alone: every pupil opens their class's socket within 10 s."""
+    clients = Clients()
+    await clients.connect_pupils(f"ws://127.0.0.1:{port}/ws/klas/", plan["pupils"], 10.0)
+    await clients.close()
+    return {
+        "handshakes": len(plan["pupils"]),
+        "failed": clients.failed,
+        "handshake": summary(clients.handshakes_ms),
+    }
+
+
+def query_counts(plan: dict) -> dict:
+    """Queries per write and per connect, counted in this process on the same database
+    (the server's code path, through Django's test client and Channels' communicator):
+    statements sent, BEGIN and COMMIT not included."""
+    from asgiref.sync import async_to_sync
+    from channels.testing import WebsocketCommunicator
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from config.asgi import application
+
+    pupil = plan["pupils"][-1]
+    client = Client(SERVER_NAME="localhost")
+    client.cookies["sessionid"] = pupil["session"]
+    counts = {}
+    for aspect, value in (("place", pupil["place"]), ("instruction", {"wanted": True})):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                "/api/logbook-entries/choose/",
+                {"lesson": pupil["lesson"], "aspect": aspect, "value": value},
+                content_type="application/json",
+                headers={"Idempotency-Key": str(uuid.uuid4())},
+            )
+        assert response.status_code == 200, response.content
+        counts[f"logbook_choice_{aspect}"] = len(queries)
+
+    async def connect():
+        communicator = WebsocketCommunicator(
+            application,
+            f"/ws/klas/{pupil['group']}/",
+            headers=[
+                (b"origin", b"http://localhost"),
+                (b"host", b"localhost"),
+                (b"cookie", f"sessionid={pupil['session']}".encode()),
+            ],
+        )
+        connected, _ = await communicator.connect()
+        await communicator.disconnect()
+        return connected
+
+    with CaptureQueriesContext(connection) as queries:
+        assert async_to_sync(connect)()
+    counts["pupil_connect"] = len(queries)
+    return counts
+
+
 # --- Memory -----------------------------------------------------------------------------
 
 
@@ -656,6 +724,7 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     about = None
     writes = {}
+    bells = {}
     backends = [("sqlite", None)]
     if postgres_reachable():
         backends.append(("postgresql", PG_URL))
@@ -673,11 +742,20 @@ def main() -> None:
                 about = machine()
                 fanout, bell, _ = asyncio.run(bench_sockets(services, plan))
                 (RESULTS / "fanout.json").write_text(json.dumps({**fanout, **about}, indent=2))
-                (RESULTS / "bell.json").write_text(json.dumps({**bell, **about}, indent=2))
+                bell_json = {**bell, **about}
                 memory = asyncio.run(bench_memory(services, plan))
                 (RESULTS / "memory.json").write_text(json.dumps({**memory, **about}, indent=2))
-            writes[name] = bench_writes(services.port, plan)
+            writes[name] = {"queries": query_counts(plan)}
+            writes[name]["workers_1"] = bench_writes(services.port, plan)
             print(name, writes[name], file=sys.stderr)
+        finally:
+            services.stop()
+        # The same school served by two workers (config.workers) on the same database.
+        services = Services(data_dir, url, workers=2).start()
+        try:
+            writes[name]["workers_2"] = bench_writes(services.port, plan)
+            bells[f"{name}_workers_2"] = asyncio.run(bench_bell(services.port, plan))
+            print(name, writes[name]["workers_2"], file=sys.stderr)
         finally:
             services.stop()
             shutil.rmtree(data_dir, ignore_errors=True)
@@ -690,6 +768,8 @@ def main() -> None:
         **about,
     }
     (RESULTS / "writes.json").write_text(json.dumps(report, indent=2))
+    bell_json["with_2_workers"] = bells
+    (RESULTS / "bell.json").write_text(json.dumps(bell_json, indent=2))
     for name in ("fanout", "bell", "memory", "writes"):
         print(name, (RESULTS / f"{name}.json").read_text()[:600])
 
