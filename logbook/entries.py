@@ -247,7 +247,7 @@ def override(*, acting_user, pupil: Pupil, lesson: Lesson, aspect: str, value) -
     entry.save()
     lesson_changed(lesson.pk, pupil.pk, lesson=lesson, entry=hold(entry))
     # The pupil's own logbook follows without a reload (logbook/consumers.py).
-    send_on_commit(pupil_group(pupil.pk), lambda: own_entry_event(entry.pk))
+    send_on_commit(pupil_group(pupil.pk), lambda: own_entry_event(entry.pk, held=entry))
     usage.record(
         "logbook_overridden",
         actor=acting_user,
@@ -270,7 +270,7 @@ def _waited(entry: LogbookEntry) -> int:
 def _help_changed(entry: LogbookEntry) -> None:
     entry.save(update_fields=["help_reason", "help_asked_at", "help_coming_at", "updated_at"])
     lesson_changed(entry.lesson_id, entry.pupil_id, lesson=entry.lesson, entry=hold(entry))
-    send_on_commit(pupil_group(entry.pupil_id), lambda: own_entry_event(entry.pk))
+    send_on_commit(pupil_group(entry.pupil_id), lambda: own_entry_event(entry.pk, held=entry))
 
 
 @transaction.atomic
@@ -393,10 +393,11 @@ def voice_changed(group_id: int) -> None:
     send_on_commit(voice_group(group_id), {"type": "voice.changed", "group": group_id})
 
 
-def own_entry_event(entry_id: int) -> dict:
+def own_entry_event(entry_id: int, held: LogbookEntry | None = None) -> dict:
     """`entry.changed` for the pupil's own screens: their entry as it was committed, in
-    ids and codes (logbook.messages.EntryChanged). The page fetches its labels itself."""
-    entry = (
+    ids and codes (logbook.messages.EntryChanged). The page fetches its labels itself.
+    `held`: the entry as the action wrote it, its goals and partners loaded (`hold`)."""
+    entry = held or (
         LogbookEntry.objects.select_related("lesson")
         .prefetch_related("goals", "partners")
         .get(pk=entry_id)
