@@ -15,7 +15,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
-from ..models import Lesson
+from classroom.models import Lesson
+
 from . import messages
 from .groups import lesson_group
 

@@ -65,8 +65,15 @@ class Daphne:
     """A daphne process on the test database and media, on one loopback port. It can
     be stopped and started again on the same port (a server-side cut)."""
 
-    def __init__(self, log_dir: Path, media: Path, port: int | None = None, env=None):
+    def __init__(self, log_dir: Path, media: Path, port: int | None = None, env=None, command=None):
         self.extra_env = dict(env or {})
+        # What runs: daphne as `make run` starts it, or another entry point on the port.
+        self.command = command or [
+            "config.serve",
+            "--websocket_connect_timeout",
+            "20",
+            "config.asgi:application",
+        ]
         self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.media = media
@@ -83,19 +90,9 @@ class Daphne:
             **self.extra_env,
         }
         log = self.log_path.open("a")
+        module, *rest = self.command
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "config.serve",  # daphne as `make run` starts it
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "--websocket_connect_timeout",
-                "20",
-                "config.asgi:application",
-            ],
+            [sys.executable, "-m", module, "-b", "127.0.0.1", "-p", str(self.port), *rest],
             cwd=ROOT,
             env=env,
             stdout=log,

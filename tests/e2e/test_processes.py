@@ -135,17 +135,11 @@ def test_logging_out_through_one_process_closes_the_sockets_on_the_other(world, 
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
 
 
-def _workers_env(redis_port=None, workers="2"):
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url_for_test_db(),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SETTINGS_MODULE": SERVER_SETTINGS,
-        "WORKERS": workers,
-    }
+def _workers_env(**extra):
+    """The test servers' environment (tests/e2e/conftest.py) with two workers."""
+    env = {**os.environ, "DATABASE_URL": _database_url_for_test_db(), "WORKERS": "2", **extra}
     env.pop("REDIS_URL", None)
-    if redis_port is not None:
-        env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+    env["DJANGO_SETTINGS_MODULE"] = SERVER_SETTINGS
     return env
 
 
@@ -158,28 +152,14 @@ def _children(pid: int) -> list[int]:
 
 
 def test_config_workers_serves_one_port_from_several_processes(world, redis, tmp_path):  # noqa: F811
-    port = _free_port()
-    log = (tmp_path / "workers.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "config.workers", "-b", "127.0.0.1", "-p", str(port)],
-        cwd=ROOT,
-        env=_workers_env(redis.port),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    workers_server = Daphne(
+        tmp_path,
+        tmp_path,
+        env={"WORKERS": "2", "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0"},
+        command=["config.workers"],
+    ).start()  # answers /healthz on its one port
+    process = workers_server.process
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, (
-                tmp_path / "workers.log"
-            ).read_text()
-            time.sleep(0.2)
         workers = _children(process.pid)
         assert len(workers) == 2, workers
         # A worker that dies is replaced; the port keeps answering meanwhile.
@@ -188,7 +168,7 @@ def test_config_workers_serves_one_port_from_several_processes(world, redis, tmp
         while len(set(_children(process.pid)) - {workers[0]}) < 2:
             assert time.monotonic() < deadline, _children(process.pid)
             time.sleep(0.2)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+        with urllib.request.urlopen(f"{workers_server.url}/healthz", timeout=5) as r:
             assert r.status == 200
         workers = _children(process.pid)
         process.send_signal(signal.SIGTERM)
@@ -196,9 +176,7 @@ def test_config_workers_serves_one_port_from_several_processes(world, redis, tmp
         for pid in workers:  # every worker stopped with it
             assert not os.path.exists(f"/proc/{pid}") or _is_zombie(pid), pid
     finally:
-        if process.poll() is None:
-            process.kill()
-        log.close()
+        workers_server.stop()
 
 
 def _is_zombie(pid: int) -> bool:
@@ -210,7 +188,7 @@ def test_config_workers_refuses_several_workers_without_redis():
     result = subprocess.run(
         [sys.executable, "-m", "config.workers", "-p", str(_free_port())],
         cwd=ROOT,
-        env=_workers_env(None),
+        env=_workers_env(),
         capture_output=True,
         text=True,
         timeout=30,
