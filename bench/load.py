@@ -191,8 +191,9 @@ class Services:
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
         wait_for_port(self.redis_port)
-        if self.workers == 1:  # daphne itself: the memory bench reads its RSS
-            command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
+        if self.workers == 1:  # one process (the memory bench reads its RSS), as make run
+            command = [sys.executable, "-m", "config.serve", "-b", "127.0.0.1"]
+            command += ["-p", str(self.port)]
             command += ["--websocket_connect_timeout", "20", "config.asgi:application"]
         else:  # the production entry point (docs/deploy.md, "Serving on every core")
             command = [sys.executable, "-m", "config.workers", "-b", "127.0.0.1"]

@@ -17,6 +17,7 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
+from classroom.realtime import handover  # noqa: E402
 from classroom.realtime import routing as classroom_routing  # noqa: E402
 from classroom.realtime.quiet import QuietURLRouter  # noqa: E402
 from config.limits import BodyLimit, install_in_daphne  # noqa: E402
@@ -33,11 +34,26 @@ websocket_urlpatterns = [
 
 install_in_daphne()
 
-application = ProtocolTypeRouter(
-    {
-        "http": BodyLimit(django_asgi_app),
-        "websocket": ExactOriginValidator(
-            AuthMiddlewareStack(QuietURLRouter(websocket_urlpatterns))
-        ),
-    }
+
+class HandOver:
+    """Binds the server's event loop for realtime messages on its first connection
+    (classroom/realtime/handover.py; only where the server enabled it)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        handover.bind()
+        return await self.app(scope, receive, send)
+
+
+application = HandOver(
+    ProtocolTypeRouter(
+        {
+            "http": BodyLimit(django_asgi_app),
+            "websocket": ExactOriginValidator(
+                AuthMiddlewareStack(QuietURLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
 )

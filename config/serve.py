@@ -11,6 +11,8 @@ differences:
 - The process's umask is 077: whatever the server writes beyond what the settings
   already give a mode (the database, photos, the secret key) is its own. Unix sockets
   are unaffected (Twisted gives them 0666 itself).
+- A write's realtime messages are handed to the server's event loop, which sends them in
+  order; the write does not wait for them (classroom/realtime/handover.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import re
 
 from daphne import cli
 from daphne.access import AccessLogGenerator
+
+from classroom.realtime import handover
 
 _LOGIN_STEPS = {"", "kies", "code"}
 _CLASS_PATH = re.compile(r"^(/klas/[^/]+/)([^/]*)(/?)(.*)$")
@@ -51,6 +55,8 @@ class AccessLog(AccessLogGenerator):
 
 def main() -> None:
     os.umask(0o077)
+    # A write's realtime messages go to this server's event loop; the write does not wait.
+    handover.enable()
     cli.AccessLogGenerator = AccessLog
     cli.CommandLineInterface.entrypoint()
 

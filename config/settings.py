@@ -279,6 +279,11 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# A burst of pupils' changes to one lesson gets the class's summary (the quadrant) at most
+# once per this many seconds per process, the last change's always (logbook/dashboard.py
+# `Summaries`, decision 0023).
+LESSON_SUMMARY_SECONDS = float(os.environ.get("LESSON_SUMMARY_SECONDS", "1"))
+
 # The throttles' counts (classroom/throttle.py): shared through Redis when there is one
 # (several processes must share them), else in this process's memory, large enough that
 # a flood of keys cannot push the counts out.

@@ -13,5 +13,6 @@ class LogbookConfig(AppConfig):
         from . import dashboard, messages, permissions, verbs  # noqa: F401 - rules; verbs
 
         register_lesson_event(dashboard.event, messages.LessonChanged)
+        declare("lesson.summary", messages.LessonSummary)
         declare("entry.changed", messages.EntryChanged)
         declare("voice.changed", messages.VoiceChanged)

@@ -12,9 +12,13 @@ Everything here costs a fixed number of queries, however many pupils the class h
 
 from __future__ import annotations
 
+import math
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
@@ -32,12 +36,16 @@ from classroom.quadrant import (
     pupil_positions,
     quadrant_name,
 )
+from classroom.realtime import handover
+from classroom.realtime.groups import lesson_group
+from classroom.realtime.publish import encoded
 from goals.booklet import current_block
 from goals.models import Goal
 
 from .models import HelpReason, InstructionReason, LogbookEntry, Mood
 
 EVENT = "lesson.changed"
+SUMMARY = "lesson.summary"
 
 
 def quadrant_record(entry: LogbookEntry) -> PupilRecord:
@@ -299,6 +307,66 @@ def hold(entry: LogbookEntry) -> LogbookEntry:
     return entry
 
 
+class Summaries:
+    """When this process computes a lesson's summary for a pupil's change: at once when
+    its last one is at least `LESSON_SUMMARY_SECONDS` old; otherwise that change's event
+    goes without one and a single `lesson.summary` follows, that long after the last,
+    covering every change up to then (decision 0023). A burst of thirty taps then costs a
+    few summaries, not thirty, and a quiet class still sees each change's at once. Without
+    a server loop (tests, commands) every change has its own, as before."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.last: dict[int, float] = {}
+        self.pending: set[int] = set()
+
+    def due(self, lesson_id: int) -> bool:
+        every = settings.LESSON_SUMMARY_SECONDS
+        now = time.monotonic()
+        with self.lock:
+            last = self.last.get(lesson_id, -math.inf)
+            if now - last >= every:
+                self.last[lesson_id] = now
+                return True
+            if lesson_id in self.pending:
+                return False  # the one already planned will cover this change
+            self.pending.add(lesson_id)
+        if handover.later(last + every - now, lambda: self.trailing(lesson_id)):
+            return False
+        with self.lock:
+            self.pending.discard(lesson_id)
+            self.last[lesson_id] = now
+        return True
+
+    def trailing(self, lesson_id: int) -> tuple[str, dict] | None:
+        """The planned summary, on the server's sync thread. Marked as taken before it
+        reads, so a change committed while it reads plans the next one."""
+        with self.lock:
+            self.pending.discard(lesson_id)
+            self.last[lesson_id] = time.monotonic()
+        message = summary_message(lesson_id)
+        return None if message is None else (lesson_group(lesson_id), encoded(message))
+
+
+summaries = Summaries()
+
+
+def _class_summary(lesson: Lesson) -> dict:
+    """The lesson's summary from the class's committed entries, in two light queries."""
+    pupil_ids = list(_active_pupils(lesson.group_id).values_list("pk", flat=True))
+    return summary(lesson, _position_of(lesson, pupil_ids, _light_records(lesson.pk)))
+
+
+def summary_message(lesson_id: int) -> dict | None:
+    """`lesson.summary`: the summary now, covering every change up to `covers` (the
+    lesson is read first, so its entries are at least as new as that number)."""
+    lesson = Lesson.objects.filter(pk=lesson_id).first()
+    if lesson is None:
+        return None
+    summary_now = _class_summary(lesson)
+    return {"type": SUMMARY, "lesson": lesson_id, "covers": lesson.seq, "summary": summary_now}
+
+
 def event(
     lesson_id: int,
     seq: int,
@@ -310,19 +378,21 @@ def event(
     """The `lesson.changed` event for change number `seq`: the pupil's row (if a pupil's
     entry changed) and the lesson's summary, built after commit. What the write held
     (`lesson`; the `entry` with its goals and partners loaded, see `hold`) is used as it
-    is; the class's quadrant is read again, in two queries."""
+    is. The summary is read again from the class's entries (two queries), for a change
+    to the lesson itself always, for a pupil's change when it is due (`Summaries`):
+    otherwise it is null and a `lesson.summary` follows."""
     if lesson is None:
         lesson = Lesson.objects.get(pk=lesson_id)
-    pupil_ids = list(_active_pupils(lesson.group_id).values_list("pk", flat=True))
-    position = _position_of(lesson, pupil_ids, _light_records(lesson_id))
     message = {
         "type": EVENT,
         "lesson": lesson_id,
         "seq": seq,
         "pupil": pupil_id,
         "row": None,
-        "summary": summary(lesson, position),
+        "summary": None,
     }
+    if pupil_id is None or summaries.due(lesson_id):
+        message["summary"] = _class_summary(lesson)
     if pupil_id is not None:
         if entry is None:
             entry = _entries([lesson_id], Q(pupil_id=pupil_id)).select_related("pupil").first()

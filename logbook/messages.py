@@ -105,13 +105,25 @@ class Summary(TypedDict):
 
 class LessonChanged(TypedDict):
     """To `lesson.<id>`: change number `seq`; `row` is the pupil's line when a pupil's
-    entry changed (`pupil` set), null for a change to the lesson itself."""
+    entry changed (`pupil` set), null for a change to the lesson itself. `summary` is
+    null for a pupil's change within `LESSON_SUMMARY_SECONDS` of the last summary: a
+    `lesson.summary` covering it follows."""
 
     type: Literal["lesson.changed"]
     lesson: int
     seq: int
     pupil: int | None
     row: Row | None
+    summary: Summary | None
+
+
+class LessonSummary(TypedDict):
+    """To `lesson.<id>`: the lesson's summary, covering every change up to `covers` (a
+    burst's coalesced summary; it takes no sequence number of its own)."""
+
+    type: Literal["lesson.summary"]
+    lesson: int
+    covers: int
     summary: Summary
 
 

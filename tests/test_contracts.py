@@ -74,6 +74,7 @@ def test_a_context_that_does_not_fit_its_verb_is_refused(db, verb, context):
 def test_every_realtime_message_type_has_a_shape():
     assert set(messages.MESSAGES) == {
         "lesson.changed",
+        "lesson.summary",
         "lessons.changed",
         "board.changed",
         "entry.changed",

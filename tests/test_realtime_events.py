@@ -371,3 +371,81 @@ def test_with_a_real_commit_the_message_goes_out_after_it(transactional_db, laye
         entries.choose(pupil=world.pupil, lesson=world.lesson, aspect="place", value=world.place.pk)
         assert layer.sent == []
     assert [m["type"] for _g, m in layer.sent] == ["lesson.changed"]
+
+
+@pytest.fixture
+def server_loop(monkeypatch, settings):
+    """As in the server: a change within LESSON_SUMMARY_SECONDS of the last summary plans
+    one (here kept in a list and run by the test, as the server's loop would run it)."""
+    from logbook import dashboard
+
+    settings.LESSON_SUMMARY_SECONDS = 60
+    monkeypatch.setattr(dashboard, "summaries", dashboard.Summaries())
+    planned = []
+
+    def later(delay, job):
+        planned.append((delay, job))
+        return True
+
+    monkeypatch.setattr(dashboard.handover, "later", later)
+    return planned
+
+
+def test_a_burst_of_changes_gets_one_coalesced_summary_that_a_snapshot_agrees_with(
+    world, layer, server_loop, django_capture_on_commit_callbacks
+):
+    from logbook import dashboard
+
+    burst = [
+        (world.pupil, "place", world.place.pk),
+        (world.pupil, "instruction", {"wanted": True}),
+        (world.classmate, "place", world.place.pk),
+    ]
+    for pupil, aspect, value in burst:  # each change's event is built after its own commit
+        with django_capture_on_commit_callbacks(execute=True):
+            entries.choose(pupil=pupil, lesson=world.lesson, aspect=aspect, value=value)
+    first, second, third = (m for _g, m in layer.sent)
+    start = first["seq"]
+    assert [m["seq"] for m in (first, second, third)] == [start, start + 1, start + 2]
+    # The first change of a quiet lesson has its summary at once; the two after it have
+    # their lines (nothing waits for them) and one summary is planned for both.
+    assert first["summary"] is not None
+    assert second["summary"] is None and third["summary"] is None
+    assert third["row"]["name"] == "Daan"
+    ((delay, job),) = server_loop
+    assert 59 < delay <= 60
+    group, message = job()
+    assert group == f"lesson.{world.lesson.pk}"
+    messages.check(message)
+    assert message["type"] == "lesson.summary" and message["covers"] == start + 2
+    snapshot = dashboard.snapshot(world.lesson)
+    assert message["summary"] == snapshot["summary"]
+    assert message["summary"] != first["summary"]  # the two later changes are in it
+    # After it ran, the next change plans the next summary.
+    with django_capture_on_commit_callbacks(execute=True):
+        entries.choose(pupil=world.classmate, lesson=world.lesson, aspect="instruction",
+                       value={"wanted": False})  # fmt: skip
+    assert layer.sent[-1][1]["summary"] is None
+    assert len(server_loop) == 2
+
+
+def test_a_change_to_the_lesson_itself_always_carries_the_summary(
+    world, layer, server_loop, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        entries.choose(pupil=world.pupil, lesson=world.lesson, aspect="place", value=world.place.pk)
+        classroom_actions.configure_lesson(world.lesson, goal_openness="free")
+    _first, (_group, change) = layer.sent
+    assert change["pupil"] is None
+    assert change["summary"]["openness"]["goal"] == "free"
+    assert not server_loop
+
+
+def test_with_no_server_loop_every_change_carries_its_summary(
+    world, layer, settings, django_capture_on_commit_callbacks
+):
+    settings.LESSON_SUMMARY_SECONDS = 60
+    with django_capture_on_commit_callbacks(execute=True):
+        for aspect, value in (("place", world.place.pk), ("instruction", {"wanted": True})):
+            entries.choose(pupil=world.pupil, lesson=world.lesson, aspect=aspect, value=value)
+    assert all(m["summary"] is not None for _g, m in layer.sent)

@@ -159,6 +159,11 @@ class LessonConsumer(GroupConsumer):
     async def lesson_changed(self, event):
         await self.forward(event)
 
+    async def lesson_summary(self, event):
+        """The summary that follows a burst of changes (the app that builds the
+        dashboard's events sends it)."""
+        await self.forward(event)
+
 
 class ClassConsumer(GroupConsumer):
     """`ws/klas/<group>/`: the class's screens hear when a lesson starts or ends."""

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 
 from classroom.models import Lesson
 
-from . import messages
+from . import handover, messages
 from .groups import lesson_group
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,8 @@ def encoded(payload: dict) -> dict:
 
 def send_on_commit(group: str, message: dict | Callable[[], dict]) -> None:
     """Send `message` to `group` once the current transaction commits. A callable is
-    called then, so the message can describe the committed state."""
+    called then, so the message can describe the committed state. In the server the
+    message is handed to its event loop and the write does not wait (handover.py)."""
 
     def send():
         layer = get_channel_layer()
@@ -39,7 +40,8 @@ def send_on_commit(group: str, message: dict | Callable[[], dict]) -> None:
             return
         try:
             payload = encoded(message() if callable(message) else message)
-            async_to_sync(layer.group_send)(group, payload)
+            if not handover.hand_over(group, payload):
+                async_to_sync(layer.group_send)(group, payload)
         except Exception:  # a lost message must never fail the write that caused it
             logger.warning("realtime message to %s not sent", group, exc_info=True)
 

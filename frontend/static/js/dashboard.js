@@ -42,7 +42,7 @@ if (root) {
     renderAlerts(ctx);
     renderEvaluation(ctx);
     renderFilters(ctx);
-    renderGrid(ctx, only);
+    if (only !== null) renderGrid(ctx, only); // null: only the summary changed
     renderInstruction(ctx);
     renderPlaces(ctx);
     drawQuadrant(ctx);
