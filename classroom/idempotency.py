@@ -15,12 +15,13 @@ transaction, and only the short write and the stored answer happen inside.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
@@ -51,20 +52,50 @@ def _replay(record: IdempotencyRecord, scope: str) -> Response:
     return Response(record.body, status=record.status, headers={REPLAYED: "true"})
 
 
+def _stored(user, key) -> IdempotencyRecord | None:
+    return IdempotencyRecord.objects.filter(user=user, key=key).first()
+
+
+_state = threading.local()
+
+
+def atomic(function):
+    """`transaction.atomic` for an action on a pupil's write path: inside the transaction
+    `run` opened for the write it takes no savepoint of its own (two statements fewer),
+    since any error there rolls the whole write back; called anywhere else it is
+    `transaction.atomic` as it is."""
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        inside = getattr(_state, "depth", 0) > 0 and transaction.get_connection().in_atomic_block
+        with transaction.atomic(savepoint=not inside):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
 def run(request, handler: Callable[..., Response], prepare: Callable[[], object] | None = None):
     """Run `handler` (which writes through actions) at most once per user and key.
     With `prepare`, its result is handed to `handler`; it runs first, outside the
-    transaction, and not at all for a retry that finds its stored answer."""
+    transaction, and not at all for a retry that finds its stored answer.
+
+    Without `prepare` the write does not look for a stored answer first: a retry is rare
+    (a lost answer, a double tap), a look-up on every write is not. The write runs, and
+    storing its answer then meets the key's unique constraint, which rolls the retry's
+    whole transaction back; a retry whose write now fails (the seat it took is full, with
+    its own plan) looks for the stored answer before it answers."""
     key = _key(request)
     if key is None:
         return handler(prepare()) if prepare else handler()
     scope = f"{request.method} {request.path}"
     user = request.user
-    # A retry usually finds its answer here, without taking the write lock.
-    existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
-    if existing is not None:
-        return _replay(existing, scope)
+    if prepare is not None:
+        # The slow step must not run again for a retry: look first.
+        existing = _stored(user, key)
+        if existing is not None:
+            return _replay(existing, scope)
     arguments = (prepare(),) if prepare else ()
+    _state.depth = getattr(_state, "depth", 0) + 1
     try:
         with transaction.atomic():
             response = handler(*arguments)
@@ -72,13 +103,21 @@ def run(request, handler: Callable[..., Response], prepare: Callable[[], object]
                 IdempotencyRecord.objects.create(
                     user=user, key=key, scope=scope, status=response.status_code, body=response.data
                 )
-            return response
-    except IntegrityError:
-        # A simultaneous request with this key stored its answer first; ours rolled back.
-        existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    except Exception:
+        # Storing the answer met the unique constraint (a retry, or a simultaneous request
+        # that stored it first), or a retry's write failed: ours rolled back, and the
+        # stored answer is the answer.
+        existing = _stored(user, key)
         if existing is None:
             raise
         return _replay(existing, scope)
+    finally:
+        _state.depth -= 1
+    if not 200 <= response.status_code < 300:
+        existing = _stored(user, key)
+        if existing is not None:
+            return _replay(existing, scope)
+    return response
 
 
 def idempotent(view_method=None, *, prepare: str | None = None):

@@ -4,11 +4,11 @@ transaction, so the dashboard and exports can use them without touching this cod
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from classroom import usage
+from classroom.idempotency import atomic as write_atomic
 from classroom.inputs import check_text
 from classroom.models import Group, Lesson, Pupil, School
 from classroom.pictograms import PICTOGRAMS
@@ -79,7 +79,7 @@ def check_levels(descriptors: list[str]) -> None:
         raise ValidationError(_("Every level needs a descriptor."))
 
 
-@transaction.atomic
+@write_atomic
 def create_goal(
     *,
     block: Block,
@@ -119,7 +119,7 @@ def create_goal(
     return goal
 
 
-@transaction.atomic
+@write_atomic
 def update_goal(
     goal: Goal,
     *,
@@ -176,7 +176,7 @@ def update_goal(
     return goal
 
 
-@transaction.atomic
+@write_atomic
 def copy_block(source: Block, *, group: Group, name: str, start_date, end_date) -> Block:
     """A block of this school (an earlier year's, another group's) again for `group`:
     the same goals, strands, pictures and rubrics; no marks, lessons or activities."""
@@ -217,7 +217,7 @@ def set_goal_options(lesson: Lesson, goals: list) -> None:
     lesson.goal_options.set(goals)
 
 
-@transaction.atomic
+@write_atomic
 def assess_self(*, pupil: Pupil, goal: Goal, level: int) -> SelfAssessment:
     """The pupil marks how far they are. Sends: usage event `self_assessed`."""
     _check_mark(pupil, goal, level)
@@ -233,7 +233,7 @@ def assess_self(*, pupil: Pupil, goal: Goal, level: int) -> SelfAssessment:
     return mark
 
 
-@transaction.atomic
+@write_atomic
 def assess_as_teacher(
     *, acting_user, pupil: Pupil, goal: Goal, level: int, note: str = ""
 ) -> TeacherAssessment:
@@ -254,7 +254,7 @@ def assess_as_teacher(
     return mark
 
 
-@transaction.atomic
+@write_atomic
 def set_star(*, pupil: Pupil, goal: Goal, starred: bool) -> bool:
     """Star or unstar a goal to work on next. Sends `goal_starred` / `goal_unstarred`
     only when something changed, so a repeated tap is harmless."""

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from classroom import images, usage
+from classroom.idempotency import atomic as write_atomic
 from classroom.inputs import check_text
 from classroom.models import Lesson, Pupil
 from classroom.realtime.groups import pupil_group
@@ -74,7 +75,7 @@ def add_photo(
     return photo
 
 
-@transaction.atomic
+@write_atomic
 def add_conversation_note(*, acting_user, pupil: Pupil, text: str, goals=()) -> ConversationNote:
     """Sends: usage event `conversation_noted` (without the text)."""
     text = check_text(text).strip()
@@ -96,7 +97,7 @@ def add_conversation_note(*, acting_user, pupil: Pupil, text: str, goals=()) -> 
     return note
 
 
-@transaction.atomic
+@write_atomic
 def react(
     *,
     acting_user,

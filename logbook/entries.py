@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from classroom import usage
+from classroom.idempotency import atomic as write_atomic
 from classroom.inputs import check_text
 from classroom.models import Lesson, Openness, Place, Pupil
 from classroom.quadrant import PUPIL, TEACHER
@@ -200,7 +200,7 @@ def _ids(value) -> set[int]:
     return set(value)
 
 
-@transaction.atomic
+@write_atomic
 def choose(*, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
     """The pupil's own choice. Sends: usage event `logbook_chosen`; `lesson.changed`."""
     if aspect not in ENTRY_ASPECTS:
@@ -232,7 +232,7 @@ def choose(*, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
     return entry
 
 
-@transaction.atomic
+@write_atomic
 def override(*, acting_user, pupil: Pupil, lesson: Lesson, aspect: str, value) -> LogbookEntry:
     """The teacher decides an aspect for a pupil (e.g. puts them in the instruction
     group). Recorded as the teacher's decision. Sends: `logbook_overridden`;
@@ -273,7 +273,7 @@ def _help_changed(entry: LogbookEntry) -> None:
     send_on_commit(pupil_group(entry.pupil_id), lambda: own_entry_event(entry.pk, held=entry))
 
 
-@transaction.atomic
+@write_atomic
 def ask_help(*, pupil: Pupil, lesson: Lesson, reason: str) -> LogbookEntry:
     """The pupil asks for help with a pictured reason; only the teacher's screens show
     it. Asking again with another reason keeps the place in the queue. Sends:
@@ -303,7 +303,7 @@ def ask_help(*, pupil: Pupil, lesson: Lesson, reason: str) -> LogbookEntry:
     return entry
 
 
-@transaction.atomic
+@write_atomic
 def answer_help(*, acting_user, pupil: Pupil, lesson: Lesson) -> LogbookEntry:
     """The teacher says "ik kom eraan": the pupil sees it at once. Sends: `help_answered`."""
     entry = _locked_entry(pupil, lesson)
@@ -324,7 +324,7 @@ def answer_help(*, acting_user, pupil: Pupil, lesson: Lesson) -> LogbookEntry:
     return entry
 
 
-@transaction.atomic
+@write_atomic
 def close_help(*, acting_user, pupil: Pupil, lesson: Lesson) -> LogbookEntry:
     """The request ends: the pupil taps "ik kan verder", or the teacher has helped.
     Closing what is not open changes nothing. Sends: `help_closed`."""
@@ -350,7 +350,7 @@ def close_help(*, acting_user, pupil: Pupil, lesson: Lesson) -> LogbookEntry:
     return entry
 
 
-@transaction.atomic
+@write_atomic
 def evaluate(*, pupil: Pupil, lesson: Lesson, levels: dict[int, int], mood: str, text: str = ""):
     """End of the lesson: progress per chosen goal (also marked in the doelenboekje), how
     it went, and optional words. Sends `logbook_evaluated` and `self_assessed` per goal;

@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from classroom import images, usage
+from classroom.idempotency import atomic as write_atomic
 from classroom.models import Group, Pupil
 from classroom.pictograms import ACTIVITY_PICTURES
 from classroom.realtime.groups import board_group
@@ -49,7 +50,7 @@ def _check_activity(activity: Activity) -> None:
         )
 
 
-@transaction.atomic
+@write_atomic
 def create_activity(
     *, group: Group, name: str, pictogram: str, capacity: int, goals=()
 ) -> Activity:
@@ -63,7 +64,7 @@ def create_activity(
     return activity
 
 
-@transaction.atomic
+@write_atomic
 def update_activity(activity: Activity, **fields) -> Activity:
     """Change an activity. Taking it off the planbord (`active=False`) takes it off today's
     and later boards too; while children are planned there it is refused."""
@@ -142,7 +143,7 @@ def board_for(group: Group, day: date, part: str = DayPart.DAY) -> Board:
     return board
 
 
-@transaction.atomic
+@write_atomic
 def set_slot(board: Board, activity: Activity, *, on: bool, compulsory: bool = False) -> Board:
     """Switch an activity on or off for this board, or make it a moetje."""
     if activity.group_id != board.group_id:
@@ -166,7 +167,7 @@ def set_slot(board: Board, activity: Activity, *, on: bool, compulsory: bool = F
     return _changed(board)
 
 
-@transaction.atomic
+@write_atomic
 def reuse_board(source: Board, target: Board) -> Board:
     """Compose `target` like `source` (yesterday's board, say): same activities and
     moetjes, today's capacities, no children yet."""
@@ -296,7 +297,7 @@ def _renumber(pupil: Pupil, board: Board) -> None:
             Plan.objects.filter(pk=item.pk).update(position=i)
 
 
-@transaction.atomic
+@write_atomic
 def plan(*, pupil: Pupil, slot: Slot, acting_user, decided_by: str = PUPIL) -> Plan:
     """Put a child on an activity.
 
@@ -348,7 +349,7 @@ def plan(*, pupil: Pupil, slot: Slot, acting_user, decided_by: str = PUPIL) -> P
     return new
 
 
-@transaction.atomic
+@write_atomic
 def unplan(*, plan_obj: Plan, acting_user) -> None:
     """Take a child off an activity; the seat goes to the child's next activity or to a
     child waiting there. Sends `planboard_unplanned`, `board.changed`."""
@@ -371,7 +372,7 @@ def unplan(*, plan_obj: Plan, acting_user) -> None:
     _changed(board)
 
 
-@transaction.atomic
+@write_atomic
 def move(*, acting_user, plan_obj: Plan, to_slot: Slot) -> Plan:
     """The teacher moves a child to another activity: a teacher decision. A child who is
     there now needs a free seat at the new one (else "full"); a later plan just changes.
@@ -404,7 +405,7 @@ def move(*, acting_user, plan_obj: Plan, to_slot: Slot) -> Plan:
     return plan_obj
 
 
-@transaction.atomic
+@write_atomic
 def tick(*, plan_obj: Plan, done: bool, acting_user) -> Plan:
     """The child ticks off (or un-ticks) what they did. Done frees the seat for a child
     waiting there and takes one at the child's next activity. Sends `planboard_ticked`."""

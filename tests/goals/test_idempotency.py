@@ -162,3 +162,39 @@ def test_purging_needs_at_least_a_day(db):
 
     with pytest.raises(CommandError):
         call_command("purge_idempotency_keys", days=0)
+
+
+def test_a_retry_whose_write_would_now_be_refused_still_gets_the_stored_answer(world, client):
+    """The write runs again for a retry (no look-up first); when it is refused now (the
+    lesson ended meanwhile), the stored answer is still the answer, and nothing is written."""
+    from classroom import actions
+    from classroom.models import Lesson
+
+    client.force_login(world.pupil.user)
+    key = str(uuid.uuid4())
+    body = {"lesson": world.lesson.pk, "aspect": "place", "value": world.place.pk}
+    first = post(client, "/api/logbook-entries/choose/", body, key)
+    assert first.status_code == 200
+    actions.end_lesson(world.lesson, acting_user=world.teacher)
+    before = Lesson.objects.get(pk=world.lesson.pk).seq, UsageEvent.objects.count()
+    again = post(client, "/api/logbook-entries/choose/", body, key)
+    assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert (Lesson.objects.get(pk=world.lesson.pk).seq, UsageEvent.objects.count()) == before
+    # A new key is refused as the lesson now is.
+    fresh = post(client, "/api/logbook-entries/choose/", body, str(uuid.uuid4()))
+    assert fresh.status_code == 400
+
+
+def test_a_retry_that_runs_again_is_rolled_back_whole(world, client):
+    from classroom.models import Lesson
+
+    client.force_login(world.pupil.user)
+    key = str(uuid.uuid4())
+    body = {"lesson": world.lesson.pk, "aspect": "instruction", "value": {"wanted": True}}
+    first = post(client, "/api/logbook-entries/choose/", body, key)
+    before = Lesson.objects.get(pk=world.lesson.pk).seq, UsageEvent.objects.count()
+    again = post(client, "/api/logbook-entries/choose/", body, key)
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    # Its sequence number and usage event went with the rollback.
+    assert (Lesson.objects.get(pk=world.lesson.pk).seq, UsageEvent.objects.count()) == before
