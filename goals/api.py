@@ -68,6 +68,7 @@ class ReadableGoalField(ReadableField):
     """Only goals the requesting user may see: another group's goal is "not found"."""
 
     model = Goal
+    related = ("block",)  # a mark checks the goal's block against the pupil's group
 
 
 class SelfAssessmentSerializer(serializers.ModelSerializer):
