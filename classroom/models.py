@@ -34,6 +34,9 @@ class School(models.Model):
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The key with which pupil numbers from the school's administration are stored as
+    # digests (classroom/roster.py): made at the first roster import, never shown.
+    roster_secret = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("school")
@@ -154,6 +157,10 @@ class Pupil(models.Model):
     # The latest lock on any device, for the teacher to see and lift.
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     active = models.BooleanField(_("active"), default=True)
+    # The pupil's number in the school's administration (ParnasSys, ESIS), as an HMAC
+    # digest under the school's roster secret: a roster import finds the pupil again by
+    # it; the number itself is not stored, shown or exported (classroom/roster.py).
+    roster_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("pupil")
@@ -390,6 +397,7 @@ class AuditAction(models.TextChoices):
     CONSENT_CHANGED = "consent_changed", _("consent changed")
     PUPIL_ERASED = "pupil_erased", _("pupil erased")
     DATA_DOWNLOADED = "data_downloaded", _("pupil's data downloaded")
+    ROSTER_IMPORTED = "roster_imported", _("pupils imported")
 
 
 class AuditRecord(models.Model):

@@ -367,7 +367,8 @@ def operation(model: type[Model], name: str) -> Rule:
         raise LookupError(f"{model.__name__} has no operation {name!r}") from None
 
 
-register(School, SchoolRules())
+# Pupils from the school's administration (classroom/roster.py): its admins.
+register(School, SchoolRules(), import_roster=MAY_CHANGE)
 register(Membership, MembershipRules())
 register(AuditRecord, AuditRules())
 register(Group, GroupRules(), new_class_code=MAY_CHANGE)

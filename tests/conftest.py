@@ -504,6 +504,7 @@ def pages_by_role(w) -> dict[str, list[str]]:
         ],
         "school_admin": [
             f"/leerkracht/leerling/{w.pupil.pk}/gegevens/",
+            f"/leerkracht/school/{w.school.pk}/leerlingen/importeren/",
             "/onderzoek/studie/nieuw/",
         ],
     }

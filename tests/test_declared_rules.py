@@ -133,6 +133,7 @@ PAGE_OPERATIONS = {
     "frontend:teacher-home": [(Group, "read")],
     "frontend:group": [(Group, "change"), (Group, "manage_pupil_data")],
     "frontend:login-cards": [(Group, "change")],
+    "frontend:import-pupils": [(School, "import_roster")],
     "frontend:group-qr": [(Group, "change")],
     "frontend:group-new-code": [(Group, "new_class_code")],
     "frontend:pupil-photo": [(Pupil, "read")],

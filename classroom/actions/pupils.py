@@ -19,6 +19,7 @@ from .. import images, throttle
 from ..models import (
     Group,
     Pupil,
+    School,
 )
 from ..pictograms import AVATAR_COLOURS, CODE_GRID, PICTOGRAMS, distinct_avatar
 
@@ -251,3 +252,46 @@ def remove_pupil_photo(pupil: Pupil) -> Pupil:
         pupil.save(update_fields=["photo"])
         transaction.on_commit(lambda: storage.delete(name))
     return pupil
+
+
+@transaction.atomic
+def import_roster(*, school, data: bytes, name_format: str, acting_user):
+    """Apply a roster file (classroom/roster.py): checked whole, planned against the
+    pupils as they are now, and applied in this one transaction, or nothing at all.
+    New pupils get a picture and colour of their own in their group and a picture code;
+    a pupil who moves keeps theirs unless the new group has it. Audited with counts.
+    Returns the plan that was applied (empty: the file changed nothing)."""
+    from .. import audit, roster
+
+    rows = roster.parse(school, data, name_format)
+    school = School.objects.select_for_update().get(pk=school.pk)
+    roster.ensure_secret(school)
+    plan = roster.plan(school, rows)
+    for change in plan.changes:
+        if change.kinds == {"add"}:
+            pupil = create_pupil(group=change.group, display_name=change.name)
+            pupil.roster_key = roster.digest(school, change.row.key)
+            pupil.save(update_fields=["roster_key"])
+            continue
+        pupil = change.pupil
+        if "leave" in change.kinds:
+            update_pupil(pupil, active=False)
+            continue
+        fields = {}
+        if "move" in change.kinds:
+            fields["group"] = change.group
+        if "rename" in change.kinds:
+            fields["display_name"] = change.name
+        if "back" in change.kinds:
+            fields["active"] = True
+        if fields:
+            update_pupil(pupil, **fields)
+        key = roster.digest(school, change.row.key)
+        if pupil.roster_key != key:
+            pupil.roster_key = key
+            pupil.save(update_fields=["roster_key"])
+    if not plan.empty:
+        audit.record(
+            "roster_imported", actor=acting_user, school=school, rows=plan.rows, **plan.counts
+        )
+    return plan

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from classroom import actions
-from classroom.models import Group, Pupil
+from classroom.models import Group, Pupil, School
 from classroom.permissions import (
     can,
     get_permitted_or_404,
@@ -31,7 +31,13 @@ def home(request):
     groups = readable(request.user, Group.objects.select_related("school")).annotate(
         pupil_count=Count("pupils", filter=Q(pupils__active=True), distinct=True)
     )
-    return render(request, "teacher/home.html", {"groups": groups})
+    # A school admin brings the pupils in from the school's administration.
+    schools = [
+        s
+        for s in readable(request.user, School.objects.all())
+        if can(request.user, "import_roster", s)
+    ]
+    return render(request, "teacher/home.html", {"groups": groups, "admin_schools": schools})
 
 
 def _managed_group(request, group_id: int, operation: str = "change") -> Group:

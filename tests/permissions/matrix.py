@@ -140,11 +140,15 @@ class Page:
     allowed: set
     ok: int = 200
     data: Callable[[World], dict] | None = None
+    # Staff who may read the object but not do this: 403 instead of 404.
+    forbidden: frozenset = frozenset()
 
 
 def teacher_page_status(page: Page, persona: str) -> int:
     if persona == "anonymous":
         return 302
+    if persona in page.forbidden:
+        return 403
     if persona in PUPILS:
         return 403
     return page.ok if persona in page.allowed else 404

@@ -36,6 +36,8 @@ GOALS_CSV = (
     b"Getallen;Rekenen blok 3;G6-3.7;Ik kan delen.;;a;b;c\n"
 )
 
+ROSTER_CSV = "leerlingnummer;roepnaam;groep\n1;Noor;Groep 6\n"
+
 PAGES = [
     Page("frontend:teacher-home", "get", lambda w: "/leerkracht/", STAFF),
     Page("frontend:group", "get", lambda w: f"/leerkracht/groep/{w.group.pk}/", MANAGERS),
@@ -44,6 +46,22 @@ PAGES = [
         "get",
         lambda w: f"/leerkracht/groep/{w.group.pk}/kaarten/",
         MANAGERS,
+    ),
+    Page(
+        "frontend:import-pupils",
+        "get",
+        lambda w: f"/leerkracht/school/{w.school.pk}/leerlingen/importeren/",
+        {"school_admin"},
+        forbidden=frozenset({"teacher", "colleague"}),  # they see their school, not this
+    ),
+    Page(
+        "frontend:import-pupils",
+        "post",
+        lambda w: f"/leerkracht/school/{w.school.pk}/leerlingen/importeren/",
+        {"school_admin"},
+        ok=302,
+        data=lambda w: {"confirm": "1", "names": "first_unique", "text": ROSTER_CSV},
+        forbidden=frozenset({"teacher", "colleague"}),
     ),
     Page("frontend:group-qr", "get", lambda w: f"/leerkracht/groep/{w.group.pk}/qr.svg", MANAGERS),
     Page(
