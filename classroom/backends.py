@@ -10,6 +10,13 @@ from django.contrib.auth.backends import ModelBackend
 
 
 class AccountBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        # Imported teachers log in with their e-mail address (classroom/staff_roster.py),
+        # stored in lower case: however they type it.
+        if username and "@" in username:
+            username = username.strip().lower()
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
     def get_user(self, user_id):
         user = (
             get_user_model()

@@ -60,6 +60,9 @@ class Membership(models.Model):
     )
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TEACHER)
+    # Managed by the school's staff file (classroom/staff_roster.py): a teacher who came
+    # from a file and is no longer in the next one leaves the school.
+    from_roster = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("membership")
@@ -398,6 +401,7 @@ class AuditAction(models.TextChoices):
     PUPIL_ERASED = "pupil_erased", _("pupil erased")
     DATA_DOWNLOADED = "data_downloaded", _("pupil's data downloaded")
     ROSTER_IMPORTED = "roster_imported", _("pupils imported")
+    STAFF_IMPORTED = "staff_imported", _("teachers imported")
 
 
 class AuditRecord(models.Model):

@@ -149,7 +149,7 @@ def group_label(name: str) -> str:
     return re.sub(r"\s+", "", text).replace("-", "/")
 
 
-def _decode(data: bytes) -> str:
+def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -162,7 +162,7 @@ def _decode(data: bytes) -> str:
         ) from None
 
 
-def _reader(text: str) -> csv.DictReader:
+def reader_for(text: str) -> csv.DictReader:
     first_line = text.splitlines()[0] if text.strip() else ""
     if not first_line:
         raise RosterRefused([_("The file is empty.")])
@@ -191,14 +191,14 @@ def _columns(reader: csv.DictReader) -> dict[str, str]:
     return mapping
 
 
-def _unreadable(row: int) -> str:
+def unreadable(row: int) -> str:
     return _(
         'Row %(row)s: this row cannot be read (a quote " that is not '
         "closed?). Save the file from Excel as 'CSV UTF-8' again."
     ) % {"row": row}
 
 
-def _raw_rows(reader: csv.DictReader):
+def numbered_rows(reader: csv.DictReader):
     rows = iter(reader)
     last = 1
     while True:
@@ -207,7 +207,7 @@ def _raw_rows(reader: csv.DictReader):
         except StopIteration:
             return
         except csv.Error:
-            raise RosterRefused([_unreadable(last + 1)]) from None
+            raise RosterRefused([unreadable(last + 1)]) from None
         start, last = last + 1, reader.line_num
         yield start, raw  # the row's first line, as a spreadsheet numbers it
 
@@ -242,13 +242,13 @@ def parse(school: School, data: bytes, name_format: str = DEFAULT_NAME_FORMAT) -
     """Every row of the file checked; raise RosterRefused naming every bad one."""
     if name_format not in NAME_FORMATS:
         raise RosterRefused([_("Unknown name format.")])
-    reader = _reader(_decode(data))
+    reader = reader_for(decode(data))
     columns = _columns(reader)
     groups = {group_label(g.name): g for g in school.groups.all()}
     rows: list[Row] = []
     errors: list[str] = []
     seen_keys: dict[str, int] = {}
-    for number, raw in _raw_rows(reader):
+    for number, raw in numbered_rows(reader):
 
         def get(column, raw=raw):
             return (raw.get(columns.get(column, ""), "") or "").strip()
@@ -257,7 +257,7 @@ def parse(school: School, data: bytes, name_format: str = DEFAULT_NAME_FORMAT) -
             continue
         if any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in raw.values()):
             # A quote that is never closed swallows the lines after it into one field.
-            errors.append(_unreadable(number))
+            errors.append(unreadable(number))
             continue
         problems = []
         key = get("key")

@@ -315,6 +315,9 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "frontend:teacher-login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "frontend:start"
+# A new teacher's link to choose a password (frontend/views/staff.py) works for a week
+# and only until a password is chosen.
+PASSWORD_RESET_TIMEOUT = 7 * 24 * 60 * 60
 
 # Teacher logins: five wrong passwords for one username from one address lock that pair
 # for 15 minutes (django-axes); 20 from one address, whatever the usernames, lock the

@@ -505,6 +505,7 @@ def pages_by_role(w) -> dict[str, list[str]]:
         "school_admin": [
             f"/leerkracht/leerling/{w.pupil.pk}/gegevens/",
             f"/leerkracht/school/{w.school.pk}/leerlingen/importeren/",
+            f"/leerkracht/school/{w.school.pk}/leerkrachten/importeren/",
             "/onderzoek/studie/nieuw/",
         ],
     }

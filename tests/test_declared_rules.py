@@ -134,6 +134,8 @@ PAGE_OPERATIONS = {
     "frontend:group": [(Group, "change"), (Group, "manage_pupil_data")],
     "frontend:login-cards": [(Group, "change")],
     "frontend:import-pupils": [(School, "import_roster")],
+    "frontend:import-teachers": [(School, "import_roster")],
+    "frontend:set-password": [],  # the link's token is the right to it
     "frontend:group-qr": [(Group, "change")],
     "frontend:group-new-code": [(Group, "new_class_code")],
     "frontend:pupil-photo": [(Pupil, "read")],

@@ -51,6 +51,7 @@ from .pupils import (
 from .schools import (
     create_school,
     create_staff_user,
+    import_teachers,
     remove_membership,
     set_membership,
     update_school,
@@ -61,6 +62,7 @@ __all__ = [
     "create_school",
     "update_school",
     "create_staff_user",
+    "import_teachers",
     "set_membership",
     "remove_membership",
     "create_group",

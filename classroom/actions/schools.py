@@ -86,3 +86,50 @@ def remove_membership(membership: Membership) -> None:
     # Leaving a school also ends teaching its groups.
     membership.user.taught_groups.remove(*membership.school.groups.all())
     membership.delete()
+
+
+@transaction.atomic
+def import_teachers(*, school: School, data: bytes, acting_user):
+    """Apply a staff file (classroom/staff_roster.py): checked whole, planned against the
+    school's staff as they are now, and applied in this one transaction, or not at all.
+    New teachers get an account named by their e-mail address and no password yet; the
+    teachers in the file teach exactly the school's groups it lists for them. Audited
+    with counts. Returns the plan that was applied (empty: the file changed nothing)."""
+    from .. import audit, staff_roster
+
+    teachers = staff_roster.parse(school, data)
+    school = School.objects.select_for_update().get(pk=school.pk)
+    plan = staff_roster.plan(school, teachers)
+    for change in plan.changes:
+        if "leave" in change.kinds:
+            remove_membership(Membership.objects.get(school=school, user=change.user))
+            continue
+        teacher = change.teacher
+        user = change.user
+        if user is None:
+            user = User.objects.create_user(
+                username=teacher.email,
+                email=teacher.email,
+                password=None,  # unusable until they choose one
+                first_name=teacher.first,
+                last_name=teacher.last,
+                is_staff=True,
+            )
+        elif "rename" in change.kinds:
+            user.first_name, user.last_name = teacher.first, teacher.last
+            user.save(update_fields=["first_name", "last_name"])
+        membership = Membership.objects.filter(school=school, user=user).first()
+        if membership is None:
+            membership = set_membership(school=school, user=user, role=Role.TEACHER)
+        if not membership.from_roster:
+            membership.from_roster = True
+            membership.save(update_fields=["from_roster"])
+        if change.added:
+            user.taught_groups.add(*change.added)
+        if change.removed:
+            user.taught_groups.remove(*change.removed)
+    if not plan.empty:
+        audit.record(
+            "staff_imported", actor=acting_user, school=school, rows=plan.rows, **plan.counts
+        )
+    return plan

@@ -37,6 +37,7 @@ GOALS_CSV = (
 )
 
 ROSTER_CSV = "leerlingnummer;roepnaam;groep\n1;Noor;Groep 6\n"
+STAFF_CSV = "email;naam;groepen\nsanne@delinde.nl;Sanne de Vries;Groep 6\n"
 
 PAGES = [
     Page("frontend:teacher-home", "get", lambda w: "/leerkracht/", STAFF),
@@ -61,6 +62,22 @@ PAGES = [
         {"school_admin"},
         ok=302,
         data=lambda w: {"confirm": "1", "names": "first_unique", "text": ROSTER_CSV},
+        forbidden=frozenset({"teacher", "colleague"}),
+    ),
+    Page(
+        "frontend:import-teachers",
+        "get",
+        lambda w: f"/leerkracht/school/{w.school.pk}/leerkrachten/importeren/",
+        {"school_admin"},
+        forbidden=frozenset({"teacher", "colleague"}),
+    ),
+    Page(
+        "frontend:import-teachers",
+        "post",
+        lambda w: f"/leerkracht/school/{w.school.pk}/leerkrachten/importeren/",
+        {"school_admin"},
+        ok=302,
+        data=lambda w: {"confirm": "1", "text": STAFF_CSV},
         forbidden=frozenset({"teacher", "colleague"}),
     ),
     Page("frontend:group-qr", "get", lambda w: f"/leerkracht/groep/{w.group.pk}/qr.svg", MANAGERS),

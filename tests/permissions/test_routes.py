@@ -18,6 +18,8 @@ PUBLIC_ROUTES = {
     "frontend:manifest",
     "frontend:home",
     "frontend:teacher-login",
+    # A new teacher's password link: its token is the right (tests/classroom/test_staff_roster.py).
+    "frontend:set-password",
     "frontend:logout",
     "frontend:class-code",
     "frontend:class-grid",
