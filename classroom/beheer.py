@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
@@ -54,6 +55,11 @@ class BeheerSite(admin.AdminSite):
                 ),
             )
             return redirect(settings.LOGIN_REDIRECT_URL)
+        if not user.is_authenticated or request.method == "POST":
+            from django.contrib.auth.views import redirect_to_login  # needs the apps loaded
+
+            # One login for everyone, with its second factor: the app's.
+            return redirect_to_login(request.GET.get("next", reverse("admin:index")))
         return super().login(request, extra_context)
 
 

@@ -212,6 +212,8 @@ def login_hints(base_url: str = "http://127.0.0.1:8000") -> str:
         f"           or juf.anna (groep 1-2); password {DEMO_PASSWORD}",
         f"  School admin: directeur.els, password {DEMO_PASSWORD} (also {base_url}/admin/)",
         f"  Researcher: onderzoeker, password {DEMO_PASSWORD} ({base_url}/onderzoek/)",
+        "  (school admins, researchers and the superuser set up a code app on their phone",
+        "   at their first login: the second step)",
         "",
         f"  Pupil:   {base_url}/klas/ , type a class code, tap your picture, tap the picture code:",
     ]

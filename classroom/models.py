@@ -33,6 +33,16 @@ class School(models.Model):
             "Leerregie itself. Turn this off to keep Beheer for the school admins."
         ),
     )
+    # A second factor at login: school admins and researchers always need one; the
+    # school decides for its teachers (frontend/views/second_factor.py).
+    teachers_second_factor = models.BooleanField(
+        _("teachers log in with a second factor"),
+        default=False,
+        help_text=_(
+            "School admins always log in with a code from an app on their phone. Turn "
+            "this on to ask it of the school's teachers too."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # The key with which pupil numbers from the school's administration are stored as
     # digests (classroom/roster.py): made at the first roster import, never shown.
@@ -402,6 +412,7 @@ class AuditAction(models.TextChoices):
     DATA_DOWNLOADED = "data_downloaded", _("pupil's data downloaded")
     ROSTER_IMPORTED = "roster_imported", _("pupils imported")
     STAFF_IMPORTED = "staff_imported", _("teachers imported")
+    SECOND_FACTOR_RESET = "second_factor_reset", _("second factor reset")
 
 
 class AuditRecord(models.Model):

@@ -367,8 +367,9 @@ def operation(model: type[Model], name: str) -> Rule:
         raise LookupError(f"{model.__name__} has no operation {name!r}") from None
 
 
-# Pupils from the school's administration (classroom/roster.py): its admins.
-register(School, SchoolRules(), import_roster=MAY_CHANGE)
+# Pupils and teachers from the school's administration (classroom/roster.py,
+# staff_roster.py), and staff's second factor: its admins.
+register(School, SchoolRules(), import_roster=MAY_CHANGE, manage_second_factor=MAY_CHANGE)
 register(Membership, MembershipRules())
 register(AuditRecord, AuditRules())
 register(Group, GroupRules(), new_class_code=MAY_CHANGE)

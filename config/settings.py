@@ -161,6 +161,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "classroom",
     "goals",
     "logbook",
@@ -318,6 +321,8 @@ LOGOUT_REDIRECT_URL = "frontend:start"
 # A new teacher's link to choose a password (frontend/views/staff.py) works for a week
 # and only until a password is chosen.
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 60 * 60
+# The second factor (frontend/views/second_factor.py): the name authenticator apps show.
+OTP_TOTP_ISSUER = "Leerregie"
 
 # Teacher logins: five wrong passwords for one username from one address lock that pair
 # for 15 minutes (django-axes); 20 from one address, whatever the usernames, lock the

@@ -15,6 +15,7 @@ from .views import (
     pupil,
     pupil_data,
     roster,
+    second_factor,
     staff,
     studies,
     teacher,
@@ -29,6 +30,8 @@ urlpatterns = [
     path("manifest.webmanifest", app.manifest, name="manifest"),
     path("home/", auth.home, name="home"),
     path("login/", auth.TeacherLoginView.as_view(), name="teacher-login"),
+    path("login/tweede-stap/", second_factor.second_factor, name="second-factor"),
+    path("login/herstelcodes/", second_factor.recovery_codes, name="recovery-codes"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("klas/", auth.class_code, name="class-code"),
     path("klas/<str:code>/", auth.class_grid, name="class-grid"),
@@ -153,6 +156,11 @@ urlpatterns = [
         "leerkracht/school/<int:school_id>/leerkrachten/importeren/",
         staff.import_teachers,
         name="import-teachers",
+    ),
+    path(
+        "leerkracht/school/<int:school_id>/tweestaps/",
+        second_factor.school_staff,
+        name="second-factor-staff",
     ),
     path(
         "wachtwoord/<uidb64>/<token>/",

@@ -506,6 +506,7 @@ def pages_by_role(w) -> dict[str, list[str]]:
             f"/leerkracht/leerling/{w.pupil.pk}/gegevens/",
             f"/leerkracht/school/{w.school.pk}/leerlingen/importeren/",
             f"/leerkracht/school/{w.school.pk}/leerkrachten/importeren/",
+            f"/leerkracht/school/{w.school.pk}/tweestaps/",
             "/onderzoek/studie/nieuw/",
         ],
     }

@@ -136,6 +136,9 @@ PAGE_OPERATIONS = {
     "frontend:import-pupils": [(School, "import_roster")],
     "frontend:import-teachers": [(School, "import_roster")],
     "frontend:set-password": [],  # the link's token is the right to it
+    "frontend:second-factor": [],  # the session's right password is the right to it
+    "frontend:recovery-codes": [],  # one's own, once
+    "frontend:second-factor-staff": [(School, "manage_second_factor")],
     "frontend:group-qr": [(Group, "change")],
     "frontend:group-new-code": [(Group, "new_class_code")],
     "frontend:pupil-photo": [(Pupil, "read")],

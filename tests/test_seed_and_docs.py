@@ -3,6 +3,7 @@
 from django.core.management import call_command
 
 from classroom.models import Group, Lesson, Place, Pupil, School
+from tests.otp import code_for_setup
 
 
 def test_seed_demo_builds_a_school_once(db, capsys):
@@ -38,7 +39,11 @@ def test_a_demo_teacher_can_log_in(db, client):
 def test_the_demo_researcher_sees_the_study_and_exports_it(db, client):
     call_command("seed_demo")
     response = client.post("/login/", {"username": "onderzoeker", "password": "leerregie-demo"})
-    assert response.status_code == 302
+    # A researcher sets up the second step at the first login (a code app on the phone).
+    assert response["Location"] == "/login/tweede-stap/"
+    key = client.get("/login/tweede-stap/").context["key"]
+    response = client.post("/login/tweede-stap/", {"code": code_for_setup(key)})
+    assert response["Location"] == "/login/herstelcodes/"
     page = client.get("/onderzoek/").content.decode()
     assert "Regie en belang in de rekenles" in page
     assert "Zelf kiezen met een keuzebord" in page

@@ -53,6 +53,7 @@ from .schools import (
     create_staff_user,
     import_teachers,
     remove_membership,
+    reset_second_factor,
     set_membership,
     update_school,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "update_school",
     "create_staff_user",
     "import_teachers",
+    "reset_second_factor",
     "set_membership",
     "remove_membership",
     "create_group",

@@ -31,6 +31,7 @@ def update_school(
     name: str | None = None,
     city: str | None = None,
     teachers_use_beheer: bool | None = None,
+    teachers_second_factor: bool | None = None,
 ) -> School:
     """None leaves a field as it is. `teachers_use_beheer`: whether the school's teachers
     (not its admins) may open Beheer (decision 0016)."""
@@ -42,6 +43,8 @@ def update_school(
         school.city = city.strip()
     if teachers_use_beheer is not None:
         school.teachers_use_beheer = teachers_use_beheer
+    if teachers_second_factor is not None:
+        school.teachers_second_factor = teachers_second_factor
     school.save()
     return school
 
@@ -133,3 +136,24 @@ def import_teachers(*, school: School, data: bytes, acting_user):
             "staff_imported", actor=acting_user, school=school, rows=plan.rows, **plan.counts
         )
     return plan
+
+
+@transaction.atomic
+def reset_second_factor(*, school: School, user, acting_user) -> int:
+    """A staff member lost their phone: their authenticator and recovery codes are
+    removed, and at their next login (password first) they set up a new one. Only for
+    staff of this school, never one's own. Audited. Returns how many were removed."""
+    from django_otp import devices_for_user
+
+    from .. import audit
+
+    if not Membership.objects.filter(school=school, user=user).exists():
+        raise ValidationError(_("Only staff of this school."))
+    if acting_user is not None and acting_user.pk == user.pk:
+        raise ValidationError(_("Your own second factor is reset by another school admin."))
+    removed = 0
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+        removed += 1
+    audit.record("second_factor_reset", actor=acting_user, school=school, devices=removed)
+    return removed

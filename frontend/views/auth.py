@@ -70,6 +70,15 @@ class TeacherLoginView(LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        from . import second_factor
+
+        user = form.get_user()
+        if second_factor.needs_second_factor(user):
+            # The password alone logs them in nowhere: the second step does.
+            return second_factor.start(self.request, user, self.get_success_url())
+        return super().form_valid(form)
+
 
 def wait_page(request, seconds: int, *, language: str | None = None):
     """429 "Even wachten …": a picture, one spoken sentence, and a way back. In the

@@ -209,3 +209,26 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.when == "call":
         item.rep_call = report
+
+
+WORLD_PASSWORD = "correct horse 42"  # noqa: S105 - the test world's staff password
+
+
+def staff_login(page, username: str, password: str = WORLD_PASSWORD) -> None:
+    """Log a staff member in on /login/, with the code of their phone when the second
+    step asks for one (tests/otp.py; their authenticator is set up first)."""
+    from django.contrib.auth import get_user_model
+
+    from frontend.views.second_factor import needs_second_factor
+    from tests.otp import code_of
+
+    user = get_user_model().objects.get(username__iexact=username.strip())
+    needed = needs_second_factor(user)
+    page.goto("/login/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    if needed:
+        code = code_of(user)  # sets the phone up before the password is sent
+        page.get_by_role("button", name="Inloggen").click()
+        page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Inloggen").click()

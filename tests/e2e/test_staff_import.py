@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import staff_login
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LAPTOP = {"width": 1366, "height": 657}
@@ -26,17 +28,10 @@ def upload(page, text):
     page.get_by_test_id("preview-staff").click()
 
 
-def login(page, username, password):
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
-
-
 def test_a_school_admin_imports_the_teachers_and_a_new_teacher_logs_in(world, new_context):
     admin = new_context().new_page()
     admin.set_viewport_size(LAPTOP)
-    login(admin, "directeur.karin", "correct horse 42")
+    staff_login(admin, "directeur.karin")
     admin.get_by_test_id("import-teachers").click()
     expect(admin.get_by_role("heading", level=1)).to_contain_text("Leerkrachten importeren")
 
@@ -68,7 +63,7 @@ def test_a_school_admin_imports_the_teachers_and_a_new_teacher_logs_in(world, ne
     sanne.get_by_label("Nieuw wachtwoord bevestigen").fill("lang en geheim 2026")
     sanne.get_by_role("button", name="Wachtwoord opslaan").click()
     expect(sanne.get_by_text("Je wachtwoord is ingesteld")).to_be_visible()
-    login(sanne, "S.deVries@delinde.nl", "lang en geheim 2026")
+    staff_login(sanne, "S.deVries@delinde.nl", "lang en geheim 2026")
     expect(sanne.get_by_text("Groep 6").first).to_be_visible()
     expect(sanne.get_by_text("Groep 3").first).to_be_visible()
 

@@ -80,6 +80,23 @@ PAGES = [
         data=lambda w: {"confirm": "1", "text": STAFF_CSV},
         forbidden=frozenset({"teacher", "colleague"}),
     ),
+    Page(
+        "frontend:second-factor-staff",
+        "get",
+        lambda w: f"/leerkracht/school/{w.school.pk}/tweestaps/",
+        {"school_admin"},
+        forbidden=frozenset({"teacher", "colleague"}),
+    ),
+    Page(
+        "frontend:second-factor-staff",
+        "post",
+        lambda w: f"/leerkracht/school/{w.school.pk}/tweestaps/",
+        {"school_admin"},
+        ok=302,
+        data=lambda w: {"teachers_second_factor": "1"},
+        forbidden=frozenset({"teacher", "colleague"}),
+    ),
+    Page("frontend:recovery-codes", "get", lambda w: "/login/herstelcodes/", STAFF, ok=302),
     Page("frontend:group-qr", "get", lambda w: f"/leerkracht/groep/{w.group.pk}/qr.svg", MANAGERS),
     Page(
         "frontend:group-new-code",

@@ -20,6 +20,9 @@ PUBLIC_ROUTES = {
     "frontend:teacher-login",
     # A new teacher's password link: its token is the right (tests/classroom/test_staff_roster.py).
     "frontend:set-password",
+    # The second step of a login: only a session whose password was right gets further
+    # (tests/test_second_factor.py).
+    "frontend:second-factor",
     "frontend:logout",
     "frontend:class-code",
     "frontend:class-grid",

@@ -1,0 +1,236 @@
+"""A second factor for staff (decision 0024): a code from an authenticator app (TOTP,
+django-otp) after the password, with recovery codes for a lost phone.
+
+Who needs one: the installation's superuser, every school admin, every researcher, the
+teachers of a school that asks it (`School.teachers_second_factor`), and anyone who has
+set one up. For them the password alone logs nobody in: it only opens the second step,
+for five minutes, on the session. Only a right code (or an unused recovery code) logs in,
+so no page, API call or WebSocket is ever open to a session that stopped half-way.
+
+Someone who needs a second factor and has none sets it up in that same step: scan the
+QR code (or type the key), type the code the app shows, and keep the ten recovery codes
+shown once. A school admin resets a colleague who lost their phone
+(`reset_second_factor`); they set up a new one at their next login.
+"""
+
+from __future__ import annotations
+
+import time
+from base64 import b32encode
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from classroom import actions
+from classroom.models import Membership, Role, School
+from classroom.permissions import get_permitted_or_404
+from research.models import Study
+
+from ..access import adult_required, staff_required
+
+User = get_user_model()
+PENDING = "second_factor_pending"
+RECOVERY_SHOWN = "second_factor_recovery"
+PENDING_SECONDS = 5 * 60
+MAX_MISSES = 5
+RECOVERY_CODES = 10
+
+
+def needs_second_factor(user) -> bool:
+    if user.is_superuser or user_has_device(user):
+        return True
+    if Study.objects.filter(researchers=user).exists():
+        return True
+    memberships = Membership.objects.filter(user=user)
+    return (
+        memberships.filter(role=Role.SCHOOL_ADMIN).exists()
+        or memberships.filter(school__teachers_second_factor=True).exists()
+    )
+
+
+def start(request, user, next_url: str):
+    """The password was right: remember who, for the second step, and go there."""
+    request.session[PENDING] = {
+        "user": user.pk,
+        "backend": user.backend,
+        "next": next_url,
+        "at": time.time(),
+        "misses": 0,
+    }
+    return redirect("frontend:second-factor")
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+def _pending(request):
+    pending = request.session.get(PENDING)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        request.session.pop(PENDING, None)
+        return None, None
+    user = User.objects.filter(pk=pending["user"], is_active=True).first()
+    return pending, user
+
+
+def _grouped(key_b32: str) -> str:
+    return " ".join(key_b32[i : i + 4] for i in range(0, len(key_b32), 4))
+
+
+def _setup_device(user) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Leerregie", confirmed=False)
+
+
+def _finish(request, pending, user, device):
+    request.session.pop(PENDING, None)
+    login(request, user, backend=pending["backend"])
+    otp_login(request, device)
+    next_url = pending["next"]
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = "/"
+    return redirect(next_url)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def second_factor(request):
+    pending, user = _pending(request)
+    if user is None:
+        messages.info(request, _("Log in again: the second step waits five minutes."))
+        return redirect("frontend:teacher-login")
+    enrolled = user_has_device(user)
+    device = None if enrolled else _setup_device(user)
+    form = CodeForm(request.POST or None)
+    if not enrolled:  # the instructions first, not the field
+        form.fields["code"].widget.attrs.pop("autofocus", None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"].replace(" ", "").strip()
+        if enrolled:
+            matched = match_token(user, code)
+        else:
+            matched = device if device.verify_token(code) else None
+        if matched is not None:
+            if not enrolled:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                codes = _recovery_codes(user)
+                onwards = _finish(request, pending, user, device)
+                request.session[RECOVERY_SHOWN] = {"codes": codes, "next": onwards.url}
+                return redirect("frontend:recovery-codes")
+            return _finish(request, pending, user, matched)
+        pending["misses"] += 1
+        request.session[PENDING] = pending
+        if pending["misses"] >= MAX_MISSES:
+            request.session.pop(PENDING, None)
+            messages.error(request, _("Too many wrong codes. Log in again."))
+            return redirect("frontend:teacher-login")
+        form.add_error("code", _("This code is not right. Type the code your app shows now."))
+    context = {"form": form, "enrolled": enrolled, "user_name": user.get_username()}
+    if device is not None:
+        context["qr"] = segno.make(device.config_url, error="m").svg_inline(scale=4, border=2)
+        context["key"] = _grouped(_b32(device))
+    return render(
+        request,
+        "registration/second_factor.html",
+        context,
+        status=400 if form.errors else 200,
+    )
+
+
+def _b32(device: TOTPDevice) -> str:
+    return b32encode(device.bin_key).decode().rstrip("=")
+
+
+def _recovery_codes(user) -> list[str]:
+    """Ten new recovery codes (any earlier ones stop working), each usable once."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=_("Recovery codes"))
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+@adult_required  # researchers set up a second step too
+@never_cache
+def recovery_codes(request):
+    """The recovery codes, shown once, right after setting up."""
+    shown = request.session.pop(RECOVERY_SHOWN, None)
+    if not shown:
+        return redirect("frontend:home")
+    return render(request, "registration/recovery_codes.html", shown)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def school_staff(request, school_id: int):
+    """The school admin's page: who has a second factor, reset a lost one, and whether
+    the school's teachers need one."""
+    school = get_permitted_or_404(
+        request.user, "manage_second_factor", School.objects.all(), pk=school_id
+    )
+    if request.method == "POST":
+        if "teachers_second_factor" in request.POST:
+            wanted = request.POST["teachers_second_factor"] == "1"
+            actions.update_school(school, teachers_second_factor=wanted)
+            messages.success(
+                request,
+                _("Teachers now log in with a second factor.")
+                if wanted
+                else _("Teachers now log in with their password alone."),
+            )
+        else:
+            member = User.objects.filter(
+                pk=request.POST.get("user"), memberships__school=school
+            ).first()
+            if member is None:
+                messages.error(request, _("Only staff of this school."))
+            else:
+                try:
+                    actions.reset_second_factor(
+                        school=school, user=member, acting_user=request.user
+                    )
+                except ValidationError as refused:
+                    messages.error(request, " ".join(refused.messages))
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s sets up a new second factor at their next login.")
+                        % {"name": member.get_full_name() or member.get_username()},
+                    )
+        return redirect("frontend:second-factor-staff", school_id=school.pk)
+    members = (
+        Membership.objects.filter(school=school)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    staff = [
+        {
+            "user": m.user,
+            "role": m.get_role_display(),
+            "enrolled": user_has_device(m.user),
+            "needed": needs_second_factor(m.user),
+            "self": m.user_id == request.user.pk,
+        }
+        for m in members
+    ]
+    return render(request, "teacher/second_factor_staff.html", {"school": school, "staff": staff})
