@@ -108,25 +108,32 @@ class Change:
     old_group: Group | None = None
 
 
+class KindsOfChange:
+    """What the pupils' and the teachers' plans share: changes by kind, and counts."""
+
+    KINDS: tuple = ()
+
+    def of(self, kind: str) -> list:
+        return [c for c in self.changes if kind in c.kinds]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {kind: len(self.of(kind)) for kind in self.KINDS} | {"unchanged": self.unchanged}
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+
 @dataclass
-class Plan:
+class Plan(KindsOfChange):
+    KINDS = ("add", "link", "move", "rename", "back", "leave")
+
     school: School
     changes: list[Change]
     unchanged: int
     kept: int  # active pupils of the listed groups without a number, not in the file
     rows: int
-
-    def of(self, kind: str) -> list[Change]:
-        return [c for c in self.changes if kind in c.kinds]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        kinds = ("add", "link", "move", "rename", "back", "leave")
-        return {kind: len(self.of(kind)) for kind in kinds} | {"unchanged": self.unchanged}
-
-    @property
-    def empty(self) -> bool:
-        return not self.changes
 
 
 def digest(school: School, key: str) -> str:
@@ -171,17 +178,20 @@ def reader_for(text: str) -> csv.DictReader:
     return csv.DictReader(io.StringIO(text), delimiter=delimiter)
 
 
-def _columns(reader: csv.DictReader) -> dict[str, str]:
+def columns(
+    reader: csv.DictReader, aliases: dict, required: tuple, name_columns: tuple, needed: str
+) -> dict[str, str]:
+    """The file's column for each canonical name (`aliases`); refused when a `required`
+    one or every one of `name_columns` is missing."""
     mapping = {}
     for name in reader.fieldnames or []:
-        canonical = ALIASES.get(re.sub(r"\s+", " ", (name or "").strip().lower()))
+        canonical = aliases.get(re.sub(r"\s+", " ", (name or "").strip().lower()))
         if canonical and canonical not in mapping:
             mapping[canonical] = name
-    missing = [c for c in ("key", "group") if c not in mapping]
-    if "first" not in mapping and "display" not in mapping:
+    missing = [c for c in required if c not in mapping]
+    if not any(c in mapping for c in name_columns):
         missing.append("first_name")
     if missing:
-        needed = "key (leerlingnummer), first_name (roepnaam) or display_name, group (groep)"
         raise RosterRefused(
             [
                 _("Row 1: missing column(s): %(columns)s. Needed: %(needed)s.")
@@ -189,6 +199,28 @@ def _columns(reader: csv.DictReader) -> dict[str, str]:
             ]
         )
     return mapping
+
+
+def blank_or_unreadable(raw: dict, number: int, errors: list) -> bool:
+    """Skip an empty row; name a row that a quote never closed swallowed lines into."""
+    if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
+        return True
+    if any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in raw.values()):
+        errors.append(unreadable(number))
+        return True
+    return False
+
+
+def summary(plan: KindsOfChange, labels: dict, describe_change) -> list[str]:
+    """A plan as text, by kind (the management commands print it)."""
+    lines = []
+    for kind, label in labels.items():
+        changes = plan.of(kind)
+        if changes:
+            lines.append(f"{label} ({len(changes)}):")
+            lines.extend(f"  {describe_change(c)}" for c in changes)
+    lines.append(_("Unchanged: %(count)s") % {"count": plan.unchanged})
+    return lines
 
 
 def unreadable(row: int) -> str:
@@ -243,7 +275,13 @@ def parse(school: School, data: bytes, name_format: str = DEFAULT_NAME_FORMAT) -
     if name_format not in NAME_FORMATS:
         raise RosterRefused([_("Unknown name format.")])
     reader = reader_for(decode(data))
-    columns = _columns(reader)
+    columns_of = columns(
+        reader,
+        ALIASES,
+        ("key", "group"),
+        ("first", "display"),
+        "key (leerlingnummer), first_name (roepnaam) or display_name, group (groep)",
+    )
     groups = {group_label(g.name): g for g in school.groups.all()}
     rows: list[Row] = []
     errors: list[str] = []
@@ -251,13 +289,9 @@ def parse(school: School, data: bytes, name_format: str = DEFAULT_NAME_FORMAT) -
     for number, raw in numbered_rows(reader):
 
         def get(column, raw=raw):
-            return (raw.get(columns.get(column, ""), "") or "").strip()
+            return (raw.get(columns_of.get(column, ""), "") or "").strip()
 
-        if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
-            continue
-        if any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in raw.values()):
-            # A quote that is never closed swallows the lines after it into one field.
-            errors.append(unreadable(number))
+        if blank_or_unreadable(raw, number, errors):
             continue
         problems = []
         key = get("key")
@@ -400,13 +434,7 @@ def describe(change: Change) -> str:
 
 def summary_lines(result: Plan) -> list[str]:
     """The preview as text (the management command prints it)."""
-    lines = []
-    for kind, label in KIND_LABELS.items():
-        changes = result.of(kind)
-        if changes:
-            lines.append(f"{label} ({len(changes)}):")
-            lines.extend(f"  {describe(c)}" for c in changes)
-    lines.append(_("Unchanged: %(count)s") % {"count": result.unchanged})
+    lines = summary(result, KIND_LABELS, describe)
     if result.kept:
         lines.append(
             _("Added by hand and not in the file, kept: %(count)s") % {"count": result.kept}

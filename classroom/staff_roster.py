@@ -32,12 +32,15 @@ from django.utils.translation import gettext_lazy
 from .models import Group, Membership, Role, School
 from .roster import (
     MAX_ROWS,
+    KindsOfChange,
     RosterRefused,
+    blank_or_unreadable,
+    columns,
     decode,
     group_label,
     numbered_rows,
     reader_for,
-    unreadable,
+    summary,
 )
 
 User = get_user_model()
@@ -105,43 +108,13 @@ class Change:
 
 
 @dataclass
-class Plan:
+class Plan(KindsOfChange):
+    KINDS = ("add", "join", "link", "rename", "groups", "leave")
+
     school: School
     changes: list[Change]
     unchanged: int
     rows: int
-
-    def of(self, kind: str) -> list[Change]:
-        return [c for c in self.changes if kind in c.kinds]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        kinds = ("add", "join", "link", "rename", "groups", "leave")
-        return {kind: len(self.of(kind)) for kind in kinds} | {"unchanged": self.unchanged}
-
-    @property
-    def empty(self) -> bool:
-        return not self.changes
-
-
-def _columns(reader) -> dict[str, str]:
-    mapping = {}
-    for name in reader.fieldnames or []:
-        canonical = ALIASES.get(re.sub(r"\s+", " ", (name or "").strip().lower()))
-        if canonical and canonical not in mapping:
-            mapping[canonical] = name
-    missing = [c for c in ("email",) if c not in mapping]
-    if "first" not in mapping and "name" not in mapping:
-        missing.append("first_name")
-    if missing:
-        needed = "email (e-mailadres), first_name (roepnaam) or name (naam), groups (groepen)"
-        raise RosterRefused(
-            [
-                _("Row 1: missing column(s): %(columns)s. Needed: %(needed)s.")
-                % {"columns": ", ".join(missing), "needed": needed}
-            ]
-        )
-    return mapping
 
 
 def full_name(first: str, last: str) -> str:
@@ -152,19 +125,22 @@ def parse(school: School, data: bytes) -> list[Teacher]:
     """Every row of the file checked; raise RosterRefused naming every bad one. Rows with
     the same e-mail address are one teacher with the groups of all of them."""
     reader = reader_for(decode(data))
-    columns = _columns(reader)
+    columns_of = columns(
+        reader,
+        ALIASES,
+        ("email",),
+        ("first", "name"),
+        "email (e-mailadres), first_name (roepnaam) or name (naam), groups (groepen)",
+    )
     groups = {group_label(g.name): g for g in school.groups.all()}
     teachers: dict[str, Teacher] = {}
     errors: list[str] = []
     for number, raw in numbered_rows(reader):
 
         def get(column, raw=raw):
-            return (raw.get(columns.get(column, ""), "") or "").strip()
+            return (raw.get(columns_of.get(column, ""), "") or "").strip()
 
-        if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
-            continue
-        if any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in raw.values()):
-            errors.append(unreadable(number))
+        if blank_or_unreadable(raw, number, errors):
             continue
         problems = []
         email = get("email").lower()
@@ -371,14 +347,7 @@ def describe(change: Change) -> str:
 
 def summary_lines(result: Plan) -> list[str]:
     """The preview as text (the management command prints it)."""
-    lines = []
-    for kind, label in KIND_LABELS.items():
-        changes = result.of(kind)
-        if changes:
-            lines.append(f"{label} ({len(changes)}):")
-            lines.extend(f"  {describe(c)}" for c in changes)
-    lines.append(_("Unchanged: %(count)s") % {"count": result.unchanged})
-    return lines
+    return summary(result, KIND_LABELS, describe)
 
 
 def without_password(school: School) -> list:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from classroom import actions, roster
-from classroom.models import School
+from classroom.management.school_file import report, school_and_data
 
 
 class Command(BaseCommand):
@@ -23,18 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, school, csv_file, apply, names, **options):
-        target = (
-            School.objects.filter(pk=int(school)).first()
-            if school.isdigit()
-            else School.objects.filter(name=school).first()
-        )
-        if target is None:
-            raise CommandError(f"No school with id or name {school!r}.")
-        try:
-            with open(csv_file, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {csv_file}: {exc.strerror}") from exc
+        target, data = school_and_data(school, csv_file)
         try:
             if apply:
                 plan = actions.import_roster(
@@ -44,11 +33,4 @@ class Command(BaseCommand):
                 plan = roster.plan(target, roster.parse(target, data, names))
         except roster.RosterRefused as failure:
             raise CommandError("Nothing was changed.\n" + "\n".join(failure.errors)) from failure
-        for line in roster.summary_lines(plan):
-            self.stdout.write(line)
-        if plan.empty:
-            self.stdout.write(self.style.SUCCESS("Nothing to change."))
-        elif apply:
-            self.stdout.write(self.style.SUCCESS("Applied."))
-        else:
-            self.stdout.write("Nothing was changed yet: run again with --apply.")
+        report(self, plan, roster.summary_lines(plan), apply)
