@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import translation
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from classroom import actions
 from classroom.models import AuditRecord
@@ -61,9 +62,12 @@ def test_setting_up_shows_a_qr_code_then_recovery_codes_once(world):
     page = client.get("/login/tweede-stap/")
     assert "Stel je tweede stap in" in page.content.decode()
     assert "<svg" in page.context["qr"]
+    assert not TOTPDevice.objects.exists()  # opening the page writes nothing
+    assert client.get("/login/tweede-stap/").context["key"] == page.context["key"]
     wrong = client.post("/login/tweede-stap/", {"code": "000000"})
     assert wrong.status_code == 400 and "Deze code klopt niet" in wrong.content.decode()
     assert "_auth_user_id" not in client.session
+    assert not user_has_device(world.school_admin)  # a wrong code confirms nothing
     time.sleep(1.1)  # after a wrong code django-otp waits 1 s (doubling each time)
     right = client.post("/login/tweede-stap/", {"code": code_for_setup(page.context["key"])})
     assert right["Location"] == "/login/herstelcodes/"
@@ -72,6 +76,7 @@ def test_setting_up_shows_a_qr_code_then_recovery_codes_once(world):
     assert len(codes) == 10 and len(set(codes)) == 10
     assert client.get("/login/herstelcodes/")["Location"] == "/home/"  # shown once
     assert user_has_device(world.school_admin)
+    assert TOTPDevice.objects.filter(user=world.school_admin).count() == 1
 
 
 def test_an_enrolled_admin_logs_in_with_the_code_and_each_code_works_once(world):

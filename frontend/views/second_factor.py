@@ -33,6 +33,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from classroom import actions
 from classroom.models import Membership, Role, School
@@ -96,9 +97,15 @@ def _grouped(key_b32: str) -> str:
     return " ".join(key_b32[i : i + 4] for i in range(0, len(key_b32), 4))
 
 
-def _setup_device(user) -> TOTPDevice:
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="Leerregie", confirmed=False)
+def _setup_device(request, pending, user) -> TOTPDevice:
+    """The authenticator being set up: its key lives on the session until a code is
+    typed (opening the page writes nothing); a wrong code's throttle keeps it, unconfirmed."""
+    key = pending.get("setup_key") or random_hex(20)
+    if "setup_key" not in pending:
+        pending["setup_key"] = key
+        request.session[PENDING] = pending
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, key=key).first()
+    return device or TOTPDevice(user=user, name="Leerregie", key=key, confirmed=False)
 
 
 def _finish(request, pending, user, device):
@@ -119,7 +126,7 @@ def second_factor(request):
         messages.info(request, _("Log in again: the second step waits five minutes."))
         return redirect("frontend:teacher-login")
     enrolled = user_has_device(user)
-    device = None if enrolled else _setup_device(user)
+    device = None if enrolled else _setup_device(request, pending, user)
     form = CodeForm(request.POST or None)
     if not enrolled:  # the instructions first, not the field
         form.fields["code"].widget.attrs.pop("autofocus", None)
@@ -132,7 +139,8 @@ def second_factor(request):
         if matched is not None:
             if not enrolled:
                 device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                device.save()
+                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
                 codes = _recovery_codes(user)
                 onwards = _finish(request, pending, user, device)
                 request.session[RECOVERY_SHOWN] = {"codes": codes, "next": onwards.url}
