@@ -32,6 +32,7 @@ urlpatterns = [
     path("login/", auth.TeacherLoginView.as_view(), name="teacher-login"),
     path("login/tweede-stap/", second_factor.second_factor, name="second-factor"),
     path("login/herstelcodes/", second_factor.recovery_codes, name="recovery-codes"),
+    path("tweede-stap/", second_factor.own_setup, name="own-second-factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("klas/", auth.class_code, name="class-code"),
     path("klas/<str:code>/", auth.class_grid, name="class-grid"),

@@ -501,6 +501,7 @@ def pages_by_role(w) -> dict[str, list[str]]:
             f"/leerkracht/groep/{w.group.pk}/kaarten/",
             "/onderzoek/",
             "/ontwerpteam/nieuw/",
+            "/tweede-stap/",
         ],
         "school_admin": [
             f"/leerkracht/leerling/{w.pupil.pk}/gegevens/",

@@ -138,6 +138,7 @@ PAGE_OPERATIONS = {
     "frontend:set-password": [],  # the link's token is the right to it
     "frontend:second-factor": [],  # the session's right password is the right to it
     "frontend:recovery-codes": [],  # one's own, once
+    "frontend:own-second-factor": [],  # one's own
     "frontend:second-factor-staff": [(School, "manage_second_factor")],
     "frontend:group-qr": [(Group, "change")],
     "frontend:group-new-code": [(Group, "new_class_code")],

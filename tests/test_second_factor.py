@@ -170,3 +170,20 @@ def test_a_school_admin_resets_a_colleagues_lost_phone(world):
     admin.post(url, {"teachers_second_factor": "1"})
     world.school.refresh_from_db()
     assert world.school.teachers_second_factor
+
+
+def test_a_teacher_sets_up_a_second_step_of_their_own_accord(world):
+    teacher = Client()
+    teacher.force_login(world.teacher)
+    assert "Tweede stap bij inloggen" in teacher.get("/leerkracht/").content.decode()
+    page = teacher.get("/tweede-stap/")
+    assert "Stel je tweede stap in" in page.content.decode()
+    assert not TOTPDevice.objects.exists()  # opening the page writes nothing
+    done = teacher.post("/tweede-stap/", {"code": code_for_setup(page.context["key"])})
+    assert done["Location"] == "/login/herstelcodes/"
+    assert len(teacher.get("/login/herstelcodes/").context["codes"]) == 10
+    assert "Je tweede stap is ingesteld" in teacher.get("/tweede-stap/").content.decode()
+    # From now on the password alone does not log them in.
+    assert second_factor.needs_second_factor(world.teacher)
+    _client, response = password_step(world.teacher)
+    assert response["Location"] == "/login/tweede-stap/"

@@ -178,6 +178,49 @@ def _recovery_codes(user) -> list[str]:
     return codes
 
 
+OWN_SETUP_KEY = "second_factor_own_key"
+
+
+@adult_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def own_setup(request):
+    """A teacher whose school does not ask it sets up a second step of their own accord:
+    from then on their login asks the code too."""
+    user = request.user
+    if user_has_device(user):
+        return render(request, "registration/second_factor_own.html", {"enrolled": True})
+    key = request.session.get(OWN_SETUP_KEY) or random_hex(20)
+    request.session[OWN_SETUP_KEY] = key
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, key=key).first() or TOTPDevice(
+        user=user, name="Leerregie", key=key, confirmed=False
+    )
+    form = CodeForm(request.POST or None)
+    form.fields["code"].widget.attrs.pop("autofocus", None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].replace(" ", "").strip()):
+            device.confirmed = True
+            device.save()
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            otp_login(request, device)
+            request.session.pop(OWN_SETUP_KEY, None)
+            request.session[RECOVERY_SHOWN] = {"codes": _recovery_codes(user), "next": "/home/"}
+            return redirect("frontend:recovery-codes")
+        form.add_error("code", _("This code is not right. Type the code your app shows now."))
+    context = {
+        "enrolled": False,
+        "form": form,
+        "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, border=2),
+        "key": _grouped(_b32(device)),
+    }
+    return render(
+        request,
+        "registration/second_factor_own.html",
+        context,
+        status=400 if form.errors else 200,
+    )
+
+
 @adult_required  # researchers set up a second step too
 @never_cache
 def recovery_codes(request):

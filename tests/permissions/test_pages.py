@@ -97,6 +97,7 @@ PAGES = [
         forbidden=frozenset({"teacher", "colleague"}),
     ),
     Page("frontend:recovery-codes", "get", lambda w: "/login/herstelcodes/", STAFF, ok=302),
+    Page("frontend:own-second-factor", "get", lambda w: "/tweede-stap/", STAFF),
     Page("frontend:group-qr", "get", lambda w: f"/leerkracht/groep/{w.group.pk}/qr.svg", MANAGERS),
     Page(
         "frontend:group-new-code",
