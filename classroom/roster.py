@@ -211,6 +211,22 @@ def blank_or_unreadable(raw: dict, number: int, errors: list) -> bool:
     return False
 
 
+def unknown_group(label: str, school: School, groups: dict) -> str:
+    return _("group %(group)s does not exist at %(school)s (groups: %(groups)s)") % {
+        "group": repr(label),
+        "school": school.name,
+        "groups": ", ".join(sorted(g.name for g in groups.values())) or "-",
+    }
+
+
+def row_error(number: int, problems: list[str]) -> str:
+    """One line naming a row and all that is wrong with it."""
+    return _("Row %(row)s: %(problems)s.") % {
+        "row": number,
+        "problems": "; ".join(p.rstrip(".") for p in problems),
+    }
+
+
 def summary(plan: KindsOfChange, labels: dict, describe_change) -> list[str]:
     """A plan as text, by kind (the management commands print it)."""
     lines = []
@@ -306,21 +322,11 @@ def parse(school: School, data: bytes, name_format: str = DEFAULT_NAME_FORMAT) -
             seen_keys[key] = number
         group = groups.get(group_label(get("group")))
         if group is None:
-            problems.append(
-                _("group %(group)s does not exist at %(school)s (groups: %(groups)s)")
-                % {
-                    "group": repr(get("group")),
-                    "school": school.name,
-                    "groups": ", ".join(sorted(g.name for g in groups.values())) or "-",
-                }
-            )
+            problems.append(unknown_group(get("group"), school, groups))
         if not (get("first") or get("display")):
             problems.append(_("the name is empty"))
         if problems:
-            errors.append(
-                _("Row %(row)s: %(problems)s.")
-                % {"row": number, "problems": "; ".join(p.rstrip(".") for p in problems)}
-            )
+            errors.append(row_error(number, problems))
             continue
         rows.append(
             Row(number, key, get("first"), get("particle"), get("last"), get("display"), group)

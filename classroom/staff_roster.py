@@ -40,7 +40,9 @@ from .roster import (
     group_label,
     numbered_rows,
     reader_for,
+    row_error,
     summary,
+    unknown_group,
 )
 
 User = get_user_model()
@@ -169,14 +171,7 @@ def parse(school: School, data: bytes) -> list[Teacher]:
                 continue
             group = groups.get(group_label(label))
             if group is None:
-                problems.append(
-                    _("group %(group)s does not exist at %(school)s (groups: %(groups)s)")
-                    % {
-                        "group": repr(label),
-                        "school": school.name,
-                        "groups": ", ".join(sorted(g.name for g in groups.values())) or "-",
-                    }
-                )
+                problems.append(unknown_group(label, school, groups))
             else:
                 taught.add(group)
         earlier = teachers.get(email)
@@ -186,10 +181,7 @@ def parse(school: School, data: bytes) -> list[Teacher]:
                 % {"email": email, "row": earlier.row}
             )
         if problems:
-            errors.append(
-                _("Row %(row)s: %(problems)s.")
-                % {"row": number, "problems": "; ".join(p.rstrip(".") for p in problems)}
-            )
+            errors.append(row_error(number, problems))
             continue
         if earlier:
             earlier.groups |= taught

@@ -154,6 +154,7 @@ def test_a_school_admin_resets_a_colleagues_lost_phone(world):
     url = f"/leerkracht/school/{world.school.pk}/tweestaps/"
     page = admin.get(url).content.decode()
     assert "Telefoon kwijt: opnieuw instellen" in page
+    assert "<th>Rol</th>" in page and "directeur.karin <small>" not in page  # no name twice
     done = admin.post(url, {"user": world.colleague.pk}, follow=True)
     assert "stelt bij de volgende keer inloggen een nieuwe tweede stap in" in done.content.decode()
     assert not user_has_device(world.colleague)

@@ -55,6 +55,7 @@ from .schools import (
     remove_membership,
     reset_second_factor,
     set_membership,
+    set_up_second_factor,
     update_school,
 )
 
@@ -65,6 +66,7 @@ __all__ = [
     "create_staff_user",
     "import_teachers",
     "reset_second_factor",
+    "set_up_second_factor",
     "set_membership",
     "remove_membership",
     "create_group",

@@ -138,6 +138,27 @@ def import_teachers(*, school: School, data: bytes, acting_user):
     return plan
 
 
+RECOVERY_CODES = 10
+
+
+@transaction.atomic
+def set_up_second_factor(*, device) -> list[str]:
+    """An authenticator whose first code was right becomes the user's second factor;
+    any other half-set-up one goes, and ten new recovery codes (each usable once)
+    replace earlier ones. Returns the codes, to be shown once."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device.confirmed = True
+    device.save()
+    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    StaticDevice.objects.filter(user=device.user).delete()
+    recovery = StaticDevice.objects.create(user=device.user, name=_("Recovery codes"))
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
+    return codes
+
+
 @transaction.atomic
 def reset_second_factor(*, school: School, user, acting_user) -> int:
     """A staff member lost their phone: their authenticator and recovery codes are

@@ -31,7 +31,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
@@ -47,7 +46,6 @@ PENDING = "second_factor_pending"
 RECOVERY_SHOWN = "second_factor_recovery"
 PENDING_SECONDS = 5 * 60
 MAX_MISSES = 5
-RECOVERY_CODES = 10
 
 
 def needs_second_factor(user) -> bool:
@@ -97,15 +95,22 @@ def _grouped(key_b32: str) -> str:
     return " ".join(key_b32[i : i + 4] for i in range(0, len(key_b32), 4))
 
 
-def _setup_device(request, pending, user) -> TOTPDevice:
+def _setup_device(user, key: str) -> TOTPDevice:
     """The authenticator being set up: its key lives on the session until a code is
     typed (opening the page writes nothing); a wrong code's throttle keeps it, unconfirmed."""
-    key = pending.get("setup_key") or random_hex(20)
-    if "setup_key" not in pending:
-        pending["setup_key"] = key
-        request.session[PENDING] = pending
     device = TOTPDevice.objects.filter(user=user, confirmed=False, key=key).first()
     return device or TOTPDevice(user=user, name="Leerregie", key=key, confirmed=False)
+
+
+def _setup_context(device: TOTPDevice) -> dict:
+    return {
+        "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, border=2),
+        "key": _grouped(b32encode(device.bin_key).decode().rstrip("=")),
+    }
+
+
+def _typed(form) -> str:
+    return form.cleaned_data["code"].replace(" ", "").strip()
 
 
 def _finish(request, pending, user, device):
@@ -126,22 +131,23 @@ def second_factor(request):
         messages.info(request, _("Log in again: the second step waits five minutes."))
         return redirect("frontend:teacher-login")
     enrolled = user_has_device(user)
-    device = None if enrolled else _setup_device(request, pending, user)
+    device = None
+    if not enrolled:
+        pending.setdefault("setup_key", random_hex(20))
+        request.session[PENDING] = pending
+        device = _setup_device(user, pending["setup_key"])
     form = CodeForm(request.POST or None)
     if not enrolled:  # the instructions first, not the field
         form.fields["code"].widget.attrs.pop("autofocus", None)
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"].replace(" ", "").strip()
+        code = _typed(form)
         if enrolled:
             matched = match_token(user, code)
         else:
             matched = device if device.verify_token(code) else None
         if matched is not None:
             if not enrolled:
-                device.confirmed = True
-                device.save()
-                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-                codes = _recovery_codes(user)
+                codes = actions.set_up_second_factor(device=device)
                 onwards = _finish(request, pending, user, device)
                 request.session[RECOVERY_SHOWN] = {"codes": codes, "next": onwards.url}
                 return redirect("frontend:recovery-codes")
@@ -155,27 +161,13 @@ def second_factor(request):
         form.add_error("code", _("This code is not right. Type the code your app shows now."))
     context = {"form": form, "enrolled": enrolled, "user_name": user.get_username()}
     if device is not None:
-        context["qr"] = segno.make(device.config_url, error="m").svg_inline(scale=4, border=2)
-        context["key"] = _grouped(_b32(device))
+        context |= _setup_context(device)
     return render(
         request,
         "registration/second_factor.html",
         context,
         status=400 if form.errors else 200,
     )
-
-
-def _b32(device: TOTPDevice) -> str:
-    return b32encode(device.bin_key).decode().rstrip("=")
-
-
-def _recovery_codes(user) -> list[str]:
-    """Ten new recovery codes (any earlier ones stop working), each usable once."""
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=_("Recovery codes"))
-    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
-    return codes
 
 
 OWN_SETUP_KEY = "second_factor_own_key"
@@ -190,29 +182,19 @@ def own_setup(request):
     user = request.user
     if user_has_device(user):
         return render(request, "registration/second_factor_own.html", {"enrolled": True})
-    key = request.session.get(OWN_SETUP_KEY) or random_hex(20)
-    request.session[OWN_SETUP_KEY] = key
-    device = TOTPDevice.objects.filter(user=user, confirmed=False, key=key).first() or TOTPDevice(
-        user=user, name="Leerregie", key=key, confirmed=False
-    )
+    request.session.setdefault(OWN_SETUP_KEY, random_hex(20))
+    device = _setup_device(user, request.session[OWN_SETUP_KEY])
     form = CodeForm(request.POST or None)
     form.fields["code"].widget.attrs.pop("autofocus", None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"].replace(" ", "").strip()):
-            device.confirmed = True
-            device.save()
-            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        if device.verify_token(_typed(form)):
+            codes = actions.set_up_second_factor(device=device)
             otp_login(request, device)
             request.session.pop(OWN_SETUP_KEY, None)
-            request.session[RECOVERY_SHOWN] = {"codes": _recovery_codes(user), "next": "/home/"}
+            request.session[RECOVERY_SHOWN] = {"codes": codes, "next": "/home/"}
             return redirect("frontend:recovery-codes")
         form.add_error("code", _("This code is not right. Type the code your app shows now."))
-    context = {
-        "enrolled": False,
-        "form": form,
-        "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, border=2),
-        "key": _grouped(_b32(device)),
-    }
+    context = {"enrolled": False, "form": form} | _setup_context(device)
     return render(
         request,
         "registration/second_factor_own.html",

@@ -98,6 +98,14 @@ PAGES = [
     ),
     Page("frontend:recovery-codes", "get", lambda w: "/login/herstelcodes/", STAFF, ok=302),
     Page("frontend:own-second-factor", "get", lambda w: "/tweede-stap/", STAFF),
+    Page(
+        "frontend:own-second-factor",
+        "post",
+        lambda w: "/tweede-stap/",
+        STAFF,
+        ok=400,  # a wrong code: refused, nothing set up
+        data=lambda w: {"code": "000000"},
+    ),
     Page("frontend:group-qr", "get", lambda w: f"/leerkracht/groep/{w.group.pk}/qr.svg", MANAGERS),
     Page(
         "frontend:group-new-code",
