@@ -264,8 +264,8 @@ class PlaceInline(admin.TabularInline):
 
 @admin.register(Group)
 class GroupAdmin(ScopedAdmin):
-    list_display = ["name", "years_label", "school", "class_code"]
-    list_filter = ["school"]
+    list_display = ["name", "years_label", "school", "school_year_label", "class_code"]
+    list_filter = ["school", "school_year"]
     readonly_fields = ["class_code"]
     filter_horizontal = ["teachers"]
     fields = [

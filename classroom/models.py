@@ -20,6 +20,19 @@ CLASS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CLASS_CODE_LENGTH = 6
 
 
+def school_year_of(day) -> int:
+    """The school year a day falls in, by the year it starts: it turns on 1 August."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def current_school_year() -> int:
+    return school_year_of(timezone.localdate())
+
+
+def school_year_label(year: int) -> str:
+    return f"{year}-{year + 1}"
+
+
 class School(models.Model):
     name = models.CharField(_("name"), max_length=200)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -94,6 +107,12 @@ def installation_language() -> str:
     return code if code in dict(GROUP_LANGUAGES) else GROUP_LANGUAGES[0][0]
 
 
+class GroupQuerySet(models.QuerySet):
+    def current(self):
+        """The groups of this school year: not archived by a school year's turn."""
+        return self.filter(archived_at__isnull=True)
+
+
 class Group(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="groups")
     name = models.CharField(_("name"), max_length=100)
@@ -124,6 +143,15 @@ class Group(models.Model):
         related_name="taught_groups",
         verbose_name=_("teachers"),
     )
+    # The school year the group is for (by the year it starts). At the school year's
+    # turn (classroom/school_year.py) the group is archived: it, its lessons, boards and
+    # blocks are read-only from then on, and a group for the new year takes its place.
+    school_year = models.PositiveSmallIntegerField(
+        _("school year"), default=current_school_year, editable=False
+    )
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
+
+    objects = GroupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("group")
@@ -138,6 +166,16 @@ class Group(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def school_year_label(self) -> str:
+        return school_year_label(self.school_year)
+
+    school_year_label.fget.short_description = _("school year")
 
     @property
     def years_label(self) -> str:
@@ -174,6 +212,9 @@ class Pupil(models.Model):
     # digest under the school's roster secret: a roster import finds the pupil again by
     # it; the number itself is not stored, shown or exported (classroom/roster.py).
     roster_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # The day the pupil left the school (groep 8 at the school year's turn, or taken off
+    # the roster): the retention setting counts from it (research/retention.py).
+    left_on = models.DateField(_("left on"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("pupil")
@@ -195,6 +236,22 @@ class Pupil(models.Model):
         """Locked on some device (`classroom.actions.picture_code_locked_until` says
         whether on a given one)."""
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class FormerGroup(models.Model):
+    """A group a pupil was in during an earlier school year: their doelenboekje goes on
+    showing that group's blocks (goals.booklet.booklet_blocks)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="former_groups")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="former_pupils")
+
+    class Meta:
+        verbose_name = _("former group")
+        verbose_name_plural = _("former groups")
+        constraints = [models.UniqueConstraint(fields=["pupil", "group"], name="former_group_once")]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} · {self.group} {self.group.school_year_label}"
 
 
 class Place(models.Model):
@@ -413,6 +470,8 @@ class AuditAction(models.TextChoices):
     ROSTER_IMPORTED = "roster_imported", _("pupils imported")
     STAFF_IMPORTED = "staff_imported", _("teachers imported")
     SECOND_FACTOR_RESET = "second_factor_reset", _("second factor reset")
+    SCHOOL_YEAR_TURNED = "school_year_turned", _("new school year")
+    RETENTION_APPLIED = "retention_applied", _("retention applied")
 
 
 class AuditRecord(models.Model):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import reduce
+from functools import cached_property, reduce
 from operator import or_
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,7 +33,17 @@ from django.http import Http404
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .models import AuditRecord, Group, Lesson, Membership, Place, Pupil, Role, School
+from .models import (
+    AuditRecord,
+    FormerGroup,
+    Group,
+    Lesson,
+    Membership,
+    Place,
+    Pupil,
+    Role,
+    School,
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +53,25 @@ class Actor:
     pupil: Pupil | None
     staff_school_ids: frozenset[int]
     admin_school_ids: frozenset[int]
+    # The groups of this school year the actor teaches (or runs as the school's admin).
     managed_group_ids: frozenset[int]
+    # The same for groups of earlier school years: read, never changed (archived at the
+    # school year's turn, classroom/school_year.py).
+    archived_group_ids: frozenset[int] = frozenset()
+
+    @property
+    def readable_group_ids(self) -> frozenset[int]:
+        return self.managed_group_ids | self.archived_group_ids
+
+    @cached_property
+    def former_group_ids(self) -> frozenset[int]:
+        """A pupil's groups of earlier school years (their doelenboekje's earlier blocks);
+        asked only when a rule needs it."""
+        if self.pupil is None or not self.pupil.active:
+            return frozenset()
+        return frozenset(
+            FormerGroup.objects.filter(pupil_id=self.pupil.pk).values_list("group_id", flat=True)
+        )
 
     @property
     def is_staff_member(self) -> bool:
@@ -80,7 +108,7 @@ def actor_for(user) -> Actor:
     if cached is not None:
         return cached
     pupil = _loaded_pupil(user)
-    staff, admin, managed = set(), set(), set()
+    staff, admin, managed, archived = set(), set(), set(), set()
     if pupil is None:
         # Memberships and the groups the user runs, in one query: one row per group of
         # each school the user belongs to (a school without groups gives one row).
@@ -90,14 +118,16 @@ def actor_for(user) -> Actor:
         rows = (
             Membership.objects.filter(user_id=user.pk)
             .annotate(teaches=Exists(teaches))
-            .values_list("school_id", "role", "school__groups__id", "teaches")
+            .values_list(
+                "school_id", "role", "school__groups__id", "teaches", "school__groups__archived_at"
+            )
         )
-        for school_id, role, group_id, teaches_it in rows:
+        for school_id, role, group_id, teaches_it, archived_at in rows:
             staff.add(school_id)
             if role == Role.SCHOOL_ADMIN:
                 admin.add(school_id)
             if group_id is not None and (teaches_it or role == Role.SCHOOL_ADMIN):
-                managed.add(group_id)
+                (managed if archived_at is None else archived).add(group_id)
     actor = Actor(
         user_id=user.pk,
         is_superuser=user.is_superuser,
@@ -105,6 +135,7 @@ def actor_for(user) -> Actor:
         staff_school_ids=frozenset(staff),
         admin_school_ids=frozenset(admin),
         managed_group_ids=frozenset(managed),
+        archived_group_ids=frozenset(archived),
     )
     user._leerregie_actor = actor
     return actor
@@ -125,18 +156,29 @@ class GroupScopedRules:
     "none".
     """
 
-    def __init__(self, group_path: str, pupils_read: str, owner_path: str = "pupil_id"):
+    def __init__(
+        self,
+        group_path: str,
+        pupils_read: str,
+        owner_path: str = "pupil_id",
+        former_groups: bool = False,
+    ):
         self.group_path = group_path
         self.pupils_read = pupils_read
         self.owner_path = owner_path
+        # Pupils also read these rows of their groups of earlier school years (the goals
+        # of their doelenboekje's earlier blocks).
+        self.former_groups = former_groups
 
     def read_q(self, actor: Actor) -> Q:
         if actor.is_superuser:
             return Q()
-        clauses = [Q(**{f"{self.group_path}__in": actor.managed_group_ids})]
+        clauses = [Q(**{f"{self.group_path}__in": actor.readable_group_ids})]
         if actor.pupil_group_id is not None:
             if self.pupils_read == "group":
                 clauses.append(Q(**{self.group_path: actor.pupil_group_id}))
+                if self.former_groups and actor.former_group_ids:
+                    clauses.append(Q(**{f"{self.group_path}__in": actor.former_group_ids}))
             elif self.pupils_read == "self":
                 clauses.append(Q(pk=actor.pupil.pk))
             elif self.pupils_read == "own":
@@ -147,12 +189,14 @@ class GroupScopedRules:
         return _path_value(obj, self.group_path)
 
     def can_read(self, actor: Actor, obj: Model) -> bool:
-        if actor.is_superuser or self.group_id(obj) in actor.managed_group_ids:
+        if actor.is_superuser or self.group_id(obj) in actor.readable_group_ids:
             return True
         if actor.pupil_group_id is None:
             return False
         if self.pupils_read == "group":
-            return self.group_id(obj) == actor.pupil_group_id
+            return self.group_id(obj) == actor.pupil_group_id or (
+                self.former_groups and self.group_id(obj) in actor.former_group_ids
+            )
         if self.pupils_read == "self":
             return obj.pk == actor.pupil.pk
         if self.pupils_read == "own":
@@ -368,8 +412,14 @@ def operation(model: type[Model], name: str) -> Rule:
 
 
 # Pupils and teachers from the school's administration (classroom/roster.py,
-# staff_roster.py), and staff's second factor: its admins.
-register(School, SchoolRules(), import_roster=MAY_CHANGE, manage_second_factor=MAY_CHANGE)
+# staff_roster.py), staff's second factor and the school year's turn: its admins.
+register(
+    School,
+    SchoolRules(),
+    import_roster=MAY_CHANGE,
+    manage_second_factor=MAY_CHANGE,
+    turn_school_year=MAY_CHANGE,
+)
 register(Membership, MembershipRules())
 register(AuditRecord, AuditRules())
 register(Group, GroupRules(), new_class_code=MAY_CHANGE)
@@ -380,6 +430,8 @@ register(
     new_picture_code=MAY_CHANGE,
 )
 register(Place, GroupScopedRules(group_path="group_id", pupils_read="group"))
+# Which groups a pupil was in before (written only by the school year's turn).
+register(FormerGroup, GroupScopedRules(group_path="pupil__group_id", pupils_read="own"))
 # The dashboard and its events name pupils and their choices: the lesson's teachers only.
 register(
     Lesson,

@@ -298,7 +298,7 @@ def parse(school: School, data: bytes, name_format: str = DEFAULT_NAME_FORMAT) -
         ("first", "display"),
         "key (leerlingnummer), first_name (roepnaam) or display_name, group (groep)",
     )
-    groups = {group_label(g.name): g for g in school.groups.all()}
+    groups = {group_label(g.name): g for g in school.groups.current()}
     rows: list[Row] = []
     errors: list[str] = []
     seen_keys: dict[str, int] = {}

@@ -134,7 +134,7 @@ def parse(school: School, data: bytes) -> list[Teacher]:
         ("first", "name"),
         "email (e-mailadres), first_name (roepnaam) or name (naam), groups (groepen)",
     )
-    groups = {group_label(g.name): g for g in school.groups.all()}
+    groups = {group_label(g.name): g for g in school.groups.current()}
     teachers: dict[str, Teacher] = {}
     errors: list[str] = []
     for number, raw in numbered_rows(reader):
@@ -242,9 +242,11 @@ def plan(school: School, teachers: list[Teacher]) -> Plan:
     memberships = {
         m.user_id: m for m in Membership.objects.filter(school=school).select_related("user")
     }
-    school_groups = list(school.groups.all())
+    school_groups = list(school.groups.current())
     taught: dict[int, set] = {}
-    for group in Group.teachers.through.objects.filter(group__school=school):
+    for group in Group.teachers.through.objects.filter(
+        group__school=school, group__archived_at__isnull=True
+    ):
         taught.setdefault(group.user_id, set()).add(group.group_id)
     by_pk = {g.pk: g for g in school_groups}
     changes: list[Change] = []

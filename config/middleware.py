@@ -121,7 +121,7 @@ class PupilLanguageMiddleware(MiddlewareMixin):
             return None
         code = request.path_info[len(PUPIL_LOGIN_PREFIX) :].split("/")[0]
         if code:
-            found = Group.objects.filter(class_code=code.upper()).values_list("language")
+            found = Group.objects.current().filter(class_code=code.upper()).values_list("language")
             for (language,) in found[:1]:
                 return language
         return installation_language()

@@ -343,6 +343,15 @@ AXES_DISABLE_ACCESS_LOG = True
 # What is kept of logins at all (axes' rows, expired sessions) is removed after this
 # many days by `manage.py purge_access_logs` (run daily, docs/deploy.md).
 ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("ACCESS_LOG_RETENTION_DAYS", "7"))
+# How many days the rest is kept, per kind (research/retention.py; applied by
+# `manage.py apply_retention`, run daily; docs/school-setup.md): pupils who left, lessons
+# and boards of earlier school years, the usage log, the audit log.
+RETENTION_DAYS = {
+    "leavers": int(os.environ.get("RETENTION_LEAVERS_DAYS", "365")),
+    "past_years": int(os.environ.get("RETENTION_PAST_YEARS_DAYS", "730")),
+    "usage_events": int(os.environ.get("RETENTION_USAGE_EVENTS_DAYS", str(3 * 365))),
+    "audit_log": int(os.environ.get("RETENTION_AUDIT_LOG_DAYS", str(5 * 365))),
+}
 
 # Guessing throttles for pupils (classroom/throttle.py, docs/architecture.md "Logins").
 CLASS_CODE_MISS_LIMIT = 10  # wrong class codes from one address, then it waits

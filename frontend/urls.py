@@ -15,6 +15,7 @@ from .views import (
     pupil,
     pupil_data,
     roster,
+    school_year,
     second_factor,
     staff,
     studies,
@@ -157,6 +158,11 @@ urlpatterns = [
         "leerkracht/school/<int:school_id>/leerkrachten/importeren/",
         staff.import_teachers,
         name="import-teachers",
+    ),
+    path(
+        "leerkracht/school/<int:school_id>/nieuw-schooljaar/",
+        school_year.turn,
+        name="school-year",
     ),
     path(
         "leerkracht/school/<int:school_id>/tweestaps/",

@@ -24,6 +24,13 @@ def goals_of(block: Block):
     )
 
 
+def booklet_group_ids(pupil: Pupil) -> list[int]:
+    """The groups whose blocks are in the pupil's doelenboekje: this year's group, then
+    the groups of earlier school years (classroom/school_year.py)."""
+    former = pupil.former_groups.order_by("-group__school_year").values_list("group_id", flat=True)
+    return [pupil.group_id, *former]
+
+
 def current_block(group: Group) -> Block | None:
     """The block running today, else the most recent one that started, else the first."""
     today = timezone.localdate()

@@ -40,7 +40,25 @@ class StrandRules:
 
 class BlockRules(GroupScopedRules):
     """A block's goals (words, pictures, rubrics: no pupil data) may be reused by any
-    teacher of the school, for a group of their own (`goals.actions.copy_block`)."""
+    teacher of the school, for a group of their own (`goals.actions.copy_block`).
+    Blocks of earlier school years are read by the school's staff: a pupil's teacher
+    this year opens the pupil's doelenboekje at last year's blocks."""
+
+    def read_q(self, actor: Actor) -> Q:
+        q = super().read_q(actor)
+        if actor.pupil is None and actor.staff_school_ids:
+            q |= Q(group__school_id__in=actor.staff_school_ids, group__archived_at__isnull=False)
+        return q
+
+    def can_read(self, actor: Actor, obj: Block) -> bool:
+        if super().can_read(actor, obj):
+            return True
+        group = obj.group
+        return (
+            actor.pupil is None
+            and group.archived_at is not None
+            and group.school_id in actor.staff_school_ids
+        )
 
     def reuse_q(self, actor: Actor) -> Q:
         return Q() if actor.is_superuser else Q(group__school_id__in=actor.staff_school_ids)
@@ -74,10 +92,13 @@ class TeacherMarkRules(GroupScopedRules):
 
 
 register(Strand, StrandRules())
-BLOCK_RULES = BlockRules(group_path="group_id", pupils_read="group")
+BLOCK_RULES = BlockRules(group_path="group_id", pupils_read="group", former_groups=True)
 register(Block, BLOCK_RULES, reuse=STAFF & checked_by("can_reuse"))
-register(Goal, GroupScopedRules(group_path="block__group_id", pupils_read="group"))
-register(RubricLevel, GroupScopedRules(group_path="goal__block__group_id", pupils_read="group"))
+register(Goal, GroupScopedRules("block__group_id", pupils_read="group", former_groups=True))
+register(
+    RubricLevel,
+    GroupScopedRules("goal__block__group_id", pupils_read="group", former_groups=True),
+)
 register(SelfAssessment, PupilMarkRules(group_path="pupil__group_id", pupils_read="own"))
 # A teacher's assessment of a pupil (its parent): only grown-ups, so a pupil is refused
 # before the pupil they name is looked up.

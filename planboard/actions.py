@@ -15,6 +15,7 @@ import uuid
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -62,6 +63,22 @@ def create_activity(
         raise ValidationError(_("A linked goal must be one of this group's goals."))
     activity.goals.set(goals)
     return activity
+
+
+def copy_activities(archived: Group, successor: Group) -> None:
+    """The school year's turn: the corners of last year's group again for the new one
+    (name, picture, capacity, the teacher's photo; no goals: they were last year's)."""
+    for activity in archived.activities.filter(active=True):
+        copy = Activity(
+            group=successor,
+            name=activity.name,
+            pictogram=activity.pictogram,
+            capacity=activity.capacity,
+        )
+        if activity.photo:
+            with activity.photo.open("rb") as photo:
+                copy.photo.save(f"corner-{uuid.uuid4().hex}.jpg", File(photo), save=False)
+        copy.save()
 
 
 @write_atomic

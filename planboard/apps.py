@@ -7,4 +7,9 @@ class PlanboardConfig(AppConfig):
     verbose_name = _("Planning board")
 
     def ready(self):
+        from classroom.actions import register_group_successor
+
         from . import messages, permissions, verbs  # noqa: F401 - declares the planbord models' rules
+        from .actions import copy_activities
+
+        register_group_successor(copy_activities)

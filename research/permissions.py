@@ -44,7 +44,7 @@ class _TeamRules:
         return (
             Q(**{self.people: actor.user_id})
             | Q(school_id__in=actor.admin_school_ids)
-            | Q(groups__in=actor.managed_group_ids)
+            | Q(groups__in=actor.readable_group_ids)
         )
 
     def can_read(self, actor: Actor, obj) -> bool:

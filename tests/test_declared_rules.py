@@ -140,6 +140,7 @@ PAGE_OPERATIONS = {
     "frontend:recovery-codes": [],  # one's own, once
     "frontend:own-second-factor": [],  # one's own
     "frontend:second-factor-staff": [(School, "manage_second_factor")],
+    "frontend:school-year": [(School, "turn_school_year")],
     "frontend:group-qr": [(Group, "change")],
     "frontend:group-new-code": [(Group, "new_class_code")],
     "frontend:pupil-photo": [(Pupil, "read")],

@@ -58,6 +58,7 @@ from .schools import (
     set_up_second_factor,
     update_school,
 )
+from .years import register_group_successor, turn_school_year
 
 __all__ = [
     "close_evaluation",
@@ -86,6 +87,8 @@ __all__ = [
     "picture_code_locked_until",
     "set_pupil_photo",
     "remove_pupil_photo",
+    "turn_school_year",
+    "register_group_successor",
     "create_place",
     "update_place",
     "delete_place",

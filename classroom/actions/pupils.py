@@ -131,6 +131,9 @@ def update_pupil(pupil: Pupil, **fields) -> Pupil:
     if "group" in fields and fields["group"].school_id != pupil.group.school_id:
         raise ValidationError(_("A pupil can only move to a group of the same school."))
     moved = "group" in fields and fields["group"].pk != pupil.group_id
+    if "active" in fields and fields["active"] != pupil.active:
+        # The retention setting counts from the day a pupil left (research/retention.py).
+        pupil.left_on = None if fields["active"] else timezone.localdate()
     for key, value in fields.items():
         setattr(pupil, key, value.strip() if isinstance(value, str) else value)
     if moved and not {"avatar", "avatar_colour"} & set(fields):

@@ -49,3 +49,9 @@ def staff_name(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username().split("@")[0]
+
+
+@register.filter
+def needs_check(moves) -> bool:
+    """A school year's turn: some pupil of this group needs the admin's choice."""
+    return any(move.check for move in moves)

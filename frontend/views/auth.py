@@ -38,7 +38,12 @@ def normalise_code(code: str) -> str:
 
 
 def _group_for_code(code: str) -> Group | None:
-    return Group.objects.filter(class_code=normalise_code(code)).select_related("school").first()
+    return (
+        Group.objects.current()
+        .filter(class_code=normalise_code(code))
+        .select_related("school")
+        .first()
+    )
 
 
 def start(request):

@@ -19,7 +19,7 @@ from classroom.permissions import (
     require_create,
 )
 from goals import actions
-from goals.booklet import block_overview, current_block, pupil_booklet
+from goals.booklet import block_overview, booklet_group_ids, current_block, pupil_booklet
 from goals.models import Block, Goal, TeacherAssessment
 from logbook.timeline import attach_photos, attach_words
 
@@ -29,18 +29,29 @@ from .goal_editing import blocks_page
 from .photos import notes_for
 
 
-def _blocks(user, group_id: int):
-    return readable(user, Block.objects.filter(group_id=group_id)).order_by("-start_date")
+def _blocks(user, pupil) -> tuple[list[int], list[Block], list[Block]]:
+    """The pupil's booklet: the groups it spans, this year's blocks (newest first) and
+    those of earlier school years (newest year first)."""
+    group_ids = booklet_group_ids(pupil)
+    blocks = readable(user, Block.objects.filter(group_id__in=group_ids).select_related("group"))
+    by_group = sorted(
+        blocks, key=lambda b: (group_ids.index(b.group_id), -b.start_date.toordinal())
+    )
+    return (
+        group_ids,
+        [b for b in by_group if b.group_id == pupil.group_id],
+        [b for b in by_group if b.group_id != pupil.group_id],
+    )
 
 
 @pupil_required
 def pupil_booklet_page(request, block_id: int | None = None):
     pupil = pupil_of(request.user)
-    blocks = list(_blocks(request.user, pupil.group_id))
+    group_ids, blocks, earlier = _blocks(request.user, pupil)
     if block_id is None:
         block = current_block(pupil.group)
     else:
-        block = get_readable_or_404(request.user, Block, pk=block_id)
+        block = get_readable_or_404(request.user, Block, pk=block_id, group_id__in=group_ids)
     return render(
         request,
         "pupil/booklet.html",
@@ -48,6 +59,9 @@ def pupil_booklet_page(request, block_id: int | None = None):
             "pupil": pupil,
             "the_block": block,
             "blocks": blocks,
+            "earlier_blocks": earlier,
+            # An earlier year's block is kept to look back on, not marked again.
+            "past": block is not None and block.group_id != pupil.group_id,
             "pages": attach_photos(pupil_booklet(pupil, block), pupil, block) if block else [],
         },
     )
@@ -73,12 +87,12 @@ def block_overview_page(request, block_id: int):
 @staff_required
 def pupil_booklet_for_teacher(request, pupil_id: int):
     pupil = get_changeable_or_404(request.user, Pupil.objects.select_related("group"), pk=pupil_id)
-    blocks = list(_blocks(request.user, pupil.group_id))
+    group_ids, blocks, earlier = _blocks(request.user, pupil)
     if request.GET.get("blok"):
         block_id = positive_int(request.GET["blok"])
         if block_id is None:  # "²" or an id too large for the database
             raise Http404
-        block = get_readable_or_404(request.user, Block, pk=block_id, group=pupil.group)
+        block = get_readable_or_404(request.user, Block, pk=block_id, group_id__in=group_ids)
     else:
         block = current_block(pupil.group)
     return render(
@@ -88,6 +102,8 @@ def pupil_booklet_for_teacher(request, pupil_id: int):
             "pupil": pupil,
             "the_block": block,
             "blocks": blocks,
+            "earlier_blocks": earlier,
+            "past": block is not None and block.group_id != pupil.group_id,
             "pages": (
                 attach_words(attach_photos(pupil_booklet(pupil, block), pupil, block), pupil, block)
                 if block

@@ -63,7 +63,7 @@ def _page(request, school, *, form=None, errors=None, plan=None, text="", names=
             "sections": sections,
             "text": text,
             "names": names,
-            "groups": school.groups.order_by("year_from", "name"),
+            "groups": school.groups.current().order_by("year_from", "name"),
         },
         status=status,
     )

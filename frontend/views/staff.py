@@ -78,7 +78,7 @@ def _page(request, school, *, form=None, errors=None, plan=None, text="", status
             "plan": plan,
             "sections": sections,
             "text": text,
-            "groups": school.groups.order_by("year_from", "name"),
+            "groups": school.groups.current().order_by("year_from", "name"),
             "waiting": waiting,
         },
         status=status,

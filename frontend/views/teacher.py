@@ -19,6 +19,7 @@ from classroom.permissions import (
     get_permitted_or_404,
     get_readable_or_404,
     readable,
+    require,
 )
 from classroom.quadrant import intended_regie
 
@@ -28,16 +29,26 @@ from .auth import photo_response, picture_code_url, qr_svg
 
 @staff_required
 def home(request):
-    groups = readable(request.user, Group.objects.select_related("school")).annotate(
-        pupil_count=Count("pupils", filter=Q(pupils__active=True), distinct=True)
+    groups = (
+        readable(request.user, Group.objects.current().select_related("school"))
+        .annotate(pupil_count=Count("pupils", filter=Q(pupils__active=True), distinct=True))
+        .order_by("year_from", "name")
     )
+    # Groups of earlier school years: read-only, below.
+    past = readable(
+        request.user, Group.objects.filter(archived_at__isnull=False).select_related("school")
+    ).order_by("-school_year", "year_from", "name")
     # A school admin brings the pupils in from the school's administration.
     schools = [
         s
         for s in readable(request.user, School.objects.all())
         if can(request.user, "import_roster", s)
     ]
-    return render(request, "teacher/home.html", {"groups": groups, "admin_schools": schools})
+    return render(
+        request,
+        "teacher/home.html",
+        {"groups": groups, "past_groups": past, "admin_schools": schools},
+    )
 
 
 def _managed_group(request, group_id: int, operation: str = "change") -> Group:
@@ -50,9 +61,26 @@ def _class_url(request, group: Group) -> str:
     return request.build_absolute_uri(reverse("frontend:class-grid", args=[group.class_code]))
 
 
+def _archived_group(request, group: Group):
+    """A group of an earlier school year: what it did, read-only."""
+    return render(
+        request,
+        "teacher/group_archived.html",
+        {
+            "group": group,
+            "lessons": group.lessons.order_by("-date", "title"),
+            "blocks": group.blocks.order_by("start_date"),
+            "pupil_count": group.former_pupils.count() + group.pupils.count(),
+        },
+    )
+
+
 @staff_required
 def group(request, group_id: int):
-    group = _managed_group(request, group_id)
+    group = get_readable_or_404(request.user, Group.objects.select_related("school"), pk=group_id)
+    if group.archived:
+        return _archived_group(request, group)
+    require(request.user, "change", group)
     pupils = group.pupils.order_by("-active", "display_name")
     today = timezone.localdate()
     lessons = group.lessons.order_by("date", "title")

@@ -96,6 +96,21 @@ PAGES = [
         data=lambda w: {"teachers_second_factor": "1"},
         forbidden=frozenset({"teacher", "colleague"}),
     ),
+    Page(
+        "frontend:school-year",
+        "get",
+        lambda w: f"/leerkracht/school/{w.school.pk}/nieuw-schooljaar/",
+        {"school_admin"},
+        forbidden=frozenset({"teacher", "colleague"}),
+    ),
+    Page(
+        "frontend:school-year",
+        "post",
+        lambda w: f"/leerkracht/school/{w.school.pk}/nieuw-schooljaar/",
+        {"school_admin"},
+        data=lambda w: {"confirm": "0", f"pupil-{w.pupil.pk}": "leave"},
+        forbidden=frozenset({"teacher", "colleague"}),
+    ),
     Page("frontend:recovery-codes", "get", lambda w: "/login/herstelcodes/", STAFF, ok=302),
     Page("frontend:own-second-factor", "get", lambda w: "/tweede-stap/", STAFF),
     Page(

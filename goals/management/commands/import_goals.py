@@ -15,7 +15,7 @@ class Command(BaseCommand):
         target = (
             Group.objects.filter(pk=int(group)).first()
             if group.isdigit()
-            else Group.objects.filter(class_code=group.upper()).first()
+            else Group.objects.current().filter(class_code=group.upper()).first()
         )
         if target is None:
             raise CommandError(f"No group with class code or id {group!r}.")
