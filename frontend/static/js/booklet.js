@@ -109,7 +109,7 @@ async function showWaiting() {
     if (state.levelTaps || state.starTaps) continue; // tapped since: that tap is newer
     if (star) {
       state.starred = Boolean(body.starred);
-      card.querySelector("button[data-star]").setAttribute("aria-pressed", String(state.starred));
+      card.querySelector("button[data-star]")?.setAttribute("aria-pressed", String(state.starred));
     } else {
       state.level = card.querySelector(`button.level[data-level="${body.level}"]`) || state.level;
       press(card, state.level);

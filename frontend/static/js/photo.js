@@ -44,6 +44,7 @@ document.querySelectorAll("[data-photo-box]").forEach((box) => {
     ),
   );
   const input = box.querySelector("[data-photo-input]");
+  if (!input) return; // an earlier school year's block: its photos to look at, no camera
   input.addEventListener("change", async () => {
     const file = input.files[0];
     if (!file) return;
