@@ -46,6 +46,13 @@ class School(models.Model):
             "Leerregie itself. Turn this off to keep Beheer for the school admins."
         ),
     )
+    # With the school's own account (OpenID Connect, classroom/school_account.py) set
+    # up, the school may switch local passwords off: its staff sign in only that way.
+    local_passwords = models.BooleanField(
+        _("staff may log in with a password"),
+        default=True,
+        help_text=_("Off: the school's staff sign in only with their school account."),
+    )
     # A second factor at login: school admins and researchers always need one; the
     # school decides for its teachers (frontend/views/second_factor.py).
     teachers_second_factor = models.BooleanField(

@@ -314,6 +314,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend, with the pupil record read with the user (classroom/backends.py)
     "classroom.backends.AccountBackend",
+    # The school's own account, when set up (classroom/school_account.py).
+    "classroom.school_account.SchoolAccountBackend",
 ]
 LOGIN_URL = "frontend:teacher-login"
 LOGIN_REDIRECT_URL = "frontend:home"
@@ -323,6 +325,21 @@ LOGOUT_REDIRECT_URL = "frontend:start"
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 60 * 60
 # The second factor (frontend/views/second_factor.py): the name authenticator apps show.
 OTP_TOTP_ISSUER = "Leerregie"
+# Staff sign in with the school's own account (OpenID Connect, classroom/school_account.py;
+# docs/deploy.md): off unless OIDC_ISSUER and OIDC_CLIENT_ID are set. The endpoints come
+# from the issuer's discovery document; accounts are matched, never created.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "").strip()
+OIDC_MATCH_CLAIM = os.environ.get("OIDC_CLAIM", "email").strip()
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile").strip()
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256").strip()
+# The button's words: "Inloggen met <name>" (e.g. Entree, Microsoft).
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "").strip()
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "frontend:school-account-callback"
 
 # Teacher logins: five wrong passwords for one username from one address lock that pair
 # for 15 minutes (django-axes); 20 from one address, whatever the usernames, lock the

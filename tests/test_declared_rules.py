@@ -137,6 +137,9 @@ PAGE_OPERATIONS = {
     "frontend:import-teachers": [(School, "import_roster")],
     "frontend:set-password": [],  # the link's token is the right to it
     "frontend:second-factor": [],  # the session's right password is the right to it
+    "frontend:school-account": [],  # to the school's provider
+    "frontend:school-account-callback": [],  # the provider's answer is the right to it
+    "frontend:school-account-failed": [],  # says only that it failed
     "frontend:recovery-codes": [],  # one's own, once
     "frontend:own-second-factor": [],  # one's own
     "frontend:second-factor-staff": [(School, "manage_second_factor")],

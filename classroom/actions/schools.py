@@ -32,6 +32,7 @@ def update_school(
     city: str | None = None,
     teachers_use_beheer: bool | None = None,
     teachers_second_factor: bool | None = None,
+    local_passwords: bool | None = None,
 ) -> School:
     """None leaves a field as it is. `teachers_use_beheer`: whether the school's teachers
     (not its admins) may open Beheer (decision 0016)."""
@@ -45,6 +46,14 @@ def update_school(
         school.teachers_use_beheer = teachers_use_beheer
     if teachers_second_factor is not None:
         school.teachers_second_factor = teachers_second_factor
+    if local_passwords is not None:
+        from .. import school_account
+
+        if not local_passwords and not school_account.configured():
+            raise ValidationError(
+                _("Local passwords stay on until sign-in with the school account is set up.")
+            )
+        school.local_passwords = local_passwords
     school.save()
     return school
 

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -75,10 +76,28 @@ class TeacherLoginView(LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from classroom import school_account
+
+        return super().get_context_data(
+            **kwargs,
+            school_account=school_account.configured(),
+            provider_name=settings.OIDC_PROVIDER_NAME,
+        )
+
     def form_valid(self, form):
+        from classroom import school_account
+
         from . import second_factor
 
         user = form.get_user()
+        if not school_account.passwords_allowed(user):
+            # The school signs its staff in with the school account only.
+            form.add_error(
+                None,
+                _("Your school signs you in with your school account: use the button below."),
+            )
+            return self.form_invalid(form)
         if second_factor.needs_second_factor(user):
             # The password alone logs them in nowhere: the second step does.
             return second_factor.start(self.request, user, self.get_success_url())

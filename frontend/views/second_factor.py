@@ -34,7 +34,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from classroom import actions
+from classroom import actions, school_account
 from classroom.models import Membership, Role, School
 from classroom.permissions import get_permitted_or_404
 from research.models import Study
@@ -222,7 +222,20 @@ def school_staff(request, school_id: int):
         request.user, "manage_second_factor", School.objects.all(), pk=school_id
     )
     if request.method == "POST":
-        if "teachers_second_factor" in request.POST:
+        if "local_passwords" in request.POST:
+            wanted = request.POST["local_passwords"] == "1"
+            try:
+                actions.update_school(school, local_passwords=wanted)
+            except ValidationError as refused:
+                messages.error(request, " ".join(refused.messages))
+            else:
+                messages.success(
+                    request,
+                    _("Staff log in with a password or with their school account.")
+                    if wanted
+                    else _("Staff now sign in only with their school account."),
+                )
+        elif "teachers_second_factor" in request.POST:
             wanted = request.POST["teachers_second_factor"] == "1"
             actions.update_school(school, teachers_second_factor=wanted)
             messages.success(
@@ -266,4 +279,8 @@ def school_staff(request, school_id: int):
         }
         for m in members
     ]
-    return render(request, "teacher/second_factor_staff.html", {"school": school, "staff": staff})
+    return render(
+        request,
+        "teacher/second_factor_staff.html",
+        {"school": school, "staff": staff, "school_account": school_account.configured()},
+    )

@@ -23,6 +23,11 @@ PUBLIC_ROUTES = {
     # The second step of a login: only a session whose password was right gets further
     # (tests/test_second_factor.py).
     "frontend:second-factor",
+    # Signing in with the school's account: the provider's answer is the right; an
+    # account is matched, never created (tests/test_school_account.py).
+    "frontend:school-account",
+    "frontend:school-account-callback",
+    "frontend:school-account-failed",
     "frontend:logout",
     "frontend:class-code",
     "frontend:class-grid",
