@@ -177,8 +177,10 @@ class GroupScopedRules:
         if actor.pupil_group_id is not None:
             if self.pupils_read == "group":
                 clauses.append(Q(**{self.group_path: actor.pupil_group_id}))
-                if self.former_groups and actor.former_group_ids:
-                    clauses.append(Q(**{f"{self.group_path}__in": actor.former_group_ids}))
+                if self.former_groups:
+                    # A subquery: the list asks nothing more of the database.
+                    former = FormerGroup.objects.filter(pupil_id=actor.pupil.pk)
+                    clauses.append(Q(**{f"{self.group_path}__in": former.values("group_id")}))
             elif self.pupils_read == "self":
                 clauses.append(Q(pk=actor.pupil.pk))
             elif self.pupils_read == "own":
