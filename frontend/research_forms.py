@@ -27,8 +27,12 @@ class _SchoolScoped(forms.Form):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
-        self.fields["groups"].queryset = Group.objects.filter(school__in=schools).order_by(
-            "year_from", "name"
+        # This school year's groups, and those already chosen (of an earlier year).
+        chosen = [getattr(g, "pk", g) for g in self.initial.get("groups") or ()]
+        self.fields["groups"].queryset = (
+            Group.objects.filter(school__in=schools)
+            .filter(Q(archived_at__isnull=True) | Q(pk__in=chosen))
+            .order_by("-school_year", "year_from", "name")
         )
         if schools.count() == 1:
             self.fields["school"].initial = schools.first()
