@@ -213,6 +213,19 @@ def recovery_codes(request):
     return render(request, "registration/recovery_codes.html", shown)
 
 
+# What each switch of the staff page says when turned off (False) or on (True).
+SWITCHES = {
+    "local_passwords": {
+        False: gettext_lazy("Staff now sign in only with their school account."),
+        True: gettext_lazy("Staff log in with a password or with their school account."),
+    },
+    "teachers_second_factor": {
+        False: gettext_lazy("Teachers now log in with their password alone."),
+        True: gettext_lazy("Teachers now log in with a second factor."),
+    },
+}
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def school_staff(request, school_id: int):
@@ -222,28 +235,16 @@ def school_staff(request, school_id: int):
         request.user, "manage_second_factor", School.objects.all(), pk=school_id
     )
     if request.method == "POST":
-        if "local_passwords" in request.POST:
-            wanted = request.POST["local_passwords"] == "1"
+        # The school's two switches: local passwords, a code for its teachers too.
+        switch = next((name for name in SWITCHES if name in request.POST), None)
+        if switch:
+            wanted = request.POST[switch] == "1"
             try:
-                actions.update_school(school, local_passwords=wanted)
+                actions.update_school(school, **{switch: wanted})
             except ValidationError as refused:
                 messages.error(request, " ".join(refused.messages))
             else:
-                messages.success(
-                    request,
-                    _("Staff log in with a password or with their school account.")
-                    if wanted
-                    else _("Staff now sign in only with their school account."),
-                )
-        elif "teachers_second_factor" in request.POST:
-            wanted = request.POST["teachers_second_factor"] == "1"
-            actions.update_school(school, teachers_second_factor=wanted)
-            messages.success(
-                request,
-                _("Teachers now log in with a second factor.")
-                if wanted
-                else _("Teachers now log in with their password alone."),
-            )
+                messages.success(request, SWITCHES[switch][wanted])
         else:
             member = User.objects.filter(
                 pk=request.POST.get("user"), memberships__school=school
