@@ -147,6 +147,11 @@ def _path_value(obj: Model, path: str):
     return obj
 
 
+def _archived(group_id: int) -> bool:
+    """Last year's groups are read-only for the superuser too (asked only for them)."""
+    return Group.objects.filter(pk=group_id, archived_at__isnull=False).exists()
+
+
 class GroupScopedRules:
     """Objects that belong to one group.
 
@@ -206,10 +211,14 @@ class GroupScopedRules:
         return False
 
     def can_change(self, actor: Actor, obj: Model) -> bool:
-        return actor.is_superuser or self.group_id(obj) in actor.managed_group_ids
+        if actor.is_superuser:
+            return not _archived(self.group_id(obj))
+        return self.group_id(obj) in actor.managed_group_ids
 
     def can_create(self, actor: Actor, parent: Group) -> bool:
-        return actor.is_superuser or parent.pk in actor.managed_group_ids
+        if actor.is_superuser:
+            return not _archived(parent.pk)
+        return parent.pk in actor.managed_group_ids
 
 
 class GroupRules(GroupScopedRules):

@@ -22,11 +22,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import FormerGroup, Group, Pupil, School, current_school_year, school_year_label
+from .models import (
+    FormerGroup,
+    Group,
+    Pupil,
+    School,
+    current_school_year,
+    school_year_label,
+    school_year_of,
+)
 
 LEAVES = "leave"
 
@@ -122,7 +133,10 @@ def plan(school: School, choices: dict[int, str] | None = None) -> TurnPlan:
     if not groups:
         result.errors.append(_("This school has no groups yet."))
         return result
-    if result.to_year > current_school_year() + 1:
+    opens = timezone.localdate() + timedelta(weeks=settings.SCHOOL_YEAR_TURN_WEEKS)
+    if result.to_year > school_year_of(opens):
+        # Once a school year, from some weeks before 1 August on: never twice, and
+        # never in the middle of a year.
         result.errors.append(
             _("The school year %(year)s has already begun here; the next turn is next summer.")
             % {"year": result.from_label}
@@ -147,7 +161,8 @@ def plan(school: School, choices: dict[int, str] | None = None) -> TurnPlan:
             if choice == LEAVES:
                 result.moves.append(Move(pupil, group, None))
                 continue
-            target = by_pk.get(int(choice)) if str(choice).isdigit() else None
+            choice = str(choice)
+            target = by_pk.get(int(choice)) if choice.isascii() and choice.isdigit() else None
             if target is None:
                 result.errors.append(
                     _("%(name)s: choose one of the school's groups.") % {"name": pupil.display_name}

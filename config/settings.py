@@ -360,6 +360,8 @@ AXES_DISABLE_ACCESS_LOG = True
 # What is kept of logins at all (axes' rows, expired sessions) is removed after this
 # many days by `manage.py purge_access_logs` (run daily, docs/deploy.md).
 ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("ACCESS_LOG_RETENTION_DAYS", "7"))
+# The school year's turn (classroom/school_year.py) opens this many weeks before 1 August.
+SCHOOL_YEAR_TURN_WEEKS = int(os.environ.get("SCHOOL_YEAR_TURN_WEEKS", "8"))
 # How many days the rest is kept, per kind (research/retention.py; applied by
 # `manage.py apply_retention`, run daily; docs/school-setup.md): pupils who left, lessons
 # and boards of earlier school years, the usage log, the audit log.

@@ -63,7 +63,7 @@ def due(now=None) -> dict:
     archived = Group.objects.filter(archived_at__lt=_cutoff("past_years", now))
     return {
         "leavers": Pupil.objects.filter(
-            active=False, left_on__lt=_cutoff("leavers", now).date()
+            active=False, left_on__lt=timezone.localdate(_cutoff("leavers", now))
         ).select_related("group__school"),
         "past_years": (
             Lesson.objects.filter(group__in=archived),

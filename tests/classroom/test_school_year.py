@@ -4,10 +4,11 @@ where each pupil goes and who needs a choice; the turn archives the year's group
 codes and picture codes; groep 8 leaves; the doelenboekje keeps last year's blocks; and
 the retention setting removes what is past its time (research/retention.py)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
@@ -30,11 +31,20 @@ from goals.models import Block
 from planboard.models import Activity, Board
 from research import retention
 
+User = get_user_model()
+
 
 @pytest.fixture(autouse=True)
 def dutch():
     with translation.override("nl"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def turn_open(settings):
+    """The turn opens a year ahead here, so the tests turn the year whatever the date
+    (test_the_turn_opens_in_the_summer_only keeps the real 8 weeks)."""
+    settings.SCHOOL_YEAR_TURN_WEEKS = 52
 
 
 def _school(world):
@@ -282,3 +292,28 @@ def test_retention_erases_leavers_and_old_years_when_their_time_has_come(world, 
     out = StringIO()
     call_command("apply_retention", stdout=out)
     assert "usage_events (kept 1095 days): 0 removed" in out.getvalue()
+
+
+def test_the_turn_opens_in_the_summer_only(world, settings, monkeypatch):
+    _school(world)
+    settings.SCHOOL_YEAR_TURN_WEEKS = 8
+    year = current_school_year()
+    monkeypatch.setattr(timezone, "localdate", lambda *args: date(year, 12, 1))
+    errors = school_year.plan(world.school).errors
+    assert any("is hier al begonnen" in e for e in errors)  # not in the middle of a year
+    monkeypatch.setattr(timezone, "localdate", lambda *args: date(year + 1, 6, 15))
+    assert school_year.plan(world.school).errors == []  # from some weeks before 1 August
+    actions.turn_school_year(school=world.school, acting_user=world.school_admin)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: date(year + 1, 8, 20))
+    assert any("is hier al begonnen" in e for e in school_year.plan(world.school).errors)
+
+
+def test_a_strange_choice_is_named_and_the_superuser_cannot_change_last_year(world):
+    _school(world)
+    plan = school_year.plan(world.school, {world.pupil.pk: "²"})
+    assert "Noor: kies een van de groepen van de school." in plan.errors
+    actions.turn_school_year(school=world.school, acting_user=world.school_admin)
+    root = User.objects.create_superuser("beheer", password="x" * 20)
+    lesson = Lesson.objects.get(pk=world.lesson.pk)
+    assert can(root, "read", lesson) and not can(root, "change", lesson)
+    assert not can(root, "create", Group.objects.get(pk=world.group.pk), model=Lesson)

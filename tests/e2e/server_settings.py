@@ -7,3 +7,5 @@ checked in tests/test_health_and_settings.py."""
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The school year's turn opens a year ahead: the tests turn the year whatever the date.
+SCHOOL_YEAR_TURN_WEEKS = 52

@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, group, csv_file, **options):
         target = (
-            Group.objects.filter(pk=int(group)).first()
+            Group.objects.current().filter(pk=int(group)).first()
             if group.isdigit()
             else Group.objects.current().filter(class_code=group.upper()).first()
         )
