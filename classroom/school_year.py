@@ -180,11 +180,12 @@ def plan(school: School, choices: dict[int, str] | None = None) -> TurnPlan:
     return result
 
 
-def choices_from(data, plan_: TurnPlan) -> dict[int, str]:
-    """The admin's choices from a posted form: `pupil-<id>` → a group id or LEAVES."""
+def choices_from(data) -> dict[int, str]:
+    """The admin's choices from a posted form: `pupil-<id>` → a group id or LEAVES
+    (`plan` reads only those of the school's pupils)."""
     choices = {}
-    for move in plan_.moves:
-        value = data.get(f"pupil-{move.pupil.pk}")
-        if value:
-            choices[move.pupil.pk] = value
+    for key, value in data.items():
+        number = key.removeprefix("pupil-")
+        if key.startswith("pupil-") and number.isascii() and number.isdigit() and value:
+            choices[int(number)] = value
     return choices

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from classroom import audit, usage
-from classroom.models import Group, Lesson, Pupil, School, UsageEvent
+from classroom.models import AuditRecord, Group, Lesson, Pupil, School, UsageEvent
 from classroom.realtime.publish import lesson_changed
 from logbook.models import LogbookEntry, Photo
 from planboard import actions as planboard_actions
-from planboard.models import Plan, PlanPhoto
+from planboard.models import Board, Plan, PlanPhoto
 
-from . import erasure, names
+from . import erasure, names, retention
 from .models import (
     Consent,
     ConsentStatus,
@@ -278,8 +278,55 @@ def erase_pupil(pupil: Pupil, *, acting_user) -> None:
     audit.record("pupil_erased", actor=acting_user, school=school, group=group, files=len(files))
 
     def remove_files():
-        for storage, name in files:
-            storage.delete(name)
+        _delete_files(files)
         erasure.overwrite_deleted_bytes(using)
 
     transaction.on_commit(remove_files, using=using)
+
+
+def _delete_files(files) -> None:
+    for storage, name in files:
+        if name:
+            storage.delete(name)
+
+
+def apply_retention(now=None) -> dict[str, int]:
+    """Delete what is past its retention (research/retention.py); return how many of each
+    kind went. Each leaver is erased in a transaction of their own (`erase_pupil`); the
+    rest in one. The audit log records counts per school (after its own purge, so the
+    record of this run stays); files go after commit."""
+    now = now or timezone.now()
+    found = retention.due(now)
+    result = dict.fromkeys(retention.KINDS, 0)
+    per_school: dict = {}
+
+    def count(school, kind):
+        removed = per_school.setdefault(school, {})
+        removed[kind] = removed.get(kind, 0) + 1
+
+    for pupil in list(found["leavers"]):
+        school = pupil.group.school
+        erase_pupil(pupil, acting_user=None)
+        result["leavers"] += 1
+        count(school, "leavers")
+    with transaction.atomic():
+        lessons, boards = found["past_years"]
+        lessons = list(lessons.select_related("group__school"))
+        boards = list(boards.select_related("group__school"))
+        photos = PlanPhoto.objects.filter(board__in=boards)
+        files = [(p.image.storage, p.image.name) for p in photos] + [
+            (p.thumbnail.storage, p.thumbnail.name) for p in photos
+        ]
+        for row in [*lessons, *boards]:
+            count(row.group.school, "past_years")
+        result["past_years"] = len(lessons) + len(boards)
+        Lesson.objects.filter(pk__in=[lesson.pk for lesson in lessons]).delete()
+        Board.objects.filter(pk__in=[board.pk for board in boards]).delete()
+        events = found["usage_events"]
+        result["usage_events"] = events.delete()[1].get(UsageEvent._meta.label, 0)
+        records = found["audit_log"]
+        result["audit_log"] = records.delete()[1].get(AuditRecord._meta.label, 0)
+        for school, removed in per_school.items():
+            audit.record("retention_applied", actor=None, school=school, **removed)
+        transaction.on_commit(lambda: _delete_files(files))
+    return result

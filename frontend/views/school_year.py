@@ -18,30 +18,28 @@ def turn(request, school_id: int):
     school = get_permitted_or_404(
         request.user, "turn_school_year", School.objects.all(), pk=school_id
     )
-    plan = school_year.plan(school)
+    choices = school_year.choices_from(request.POST) if request.method == "POST" else {}
     errors: list[str] = []
     status = 200
-    if request.method == "POST":
-        choices = school_year.choices_from(request.POST, plan)
-        if request.POST.get("confirm") == "1":
-            try:
-                done = actions.turn_school_year(
-                    school=school, choices=choices, acting_user=request.user
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            done = actions.turn_school_year(
+                school=school, choices=choices, acting_user=request.user
+            )
+        except ValidationError as refused:
+            errors, status = refused.messages, 400
+        else:
+            messages.success(
+                request,
+                _(
+                    "The school year %(year)s has begun: %(groups)s groups, %(moving)s "
+                    "pupils went up a year, %(leaving)s left the school. Print the new "
+                    "login cards."
                 )
-            except ValidationError as refused:
-                errors, status = refused.messages, 400
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The school year %(year)s has begun: %(groups)s groups, %(moving)s "
-                        "pupils went up a year, %(leaving)s left the school. Print the new "
-                        "login cards."
-                    )
-                    % {"year": done.to_label, **done.counts},
-                )
-                return redirect("frontend:teacher-home")
-        plan = school_year.plan(school, choices)
+                % {"year": done.to_label, **done.counts},
+            )
+            return redirect("frontend:teacher-home")
+    plan = school_year.plan(school, choices)
     return render(
         request,
         "teacher/school_year.html",

@@ -29,6 +29,7 @@ from classroom.permissions import can, readable
 from goals import actions as goal_actions
 from goals.models import Block
 from planboard.models import Activity, Board
+from research import actions as research_actions
 from research import retention
 
 User = get_user_model()
@@ -274,13 +275,13 @@ def test_retention_erases_leavers_and_old_years_when_their_time_has_come(world, 
     out = StringIO()
     call_command("apply_retention", "--dry-run", stdout=out)
     assert "leavers (kept 365 days): 0 due" in out.getvalue()
-    removed = retention.apply(later)
+    removed = research_actions.apply_retention(later)
     assert removed["leavers"] == 1
     assert not Pupil.objects.filter(pk=lars.pk).exists()
     assert Lesson.objects.filter(pk=world.lesson.pk).exists()
     much_later = timezone.now() + timedelta(days=settings.RETENTION_DAYS["past_years"] + 1)
     events_before = UsageEvent.objects.count()
-    removed = retention.apply(much_later)
+    removed = research_actions.apply_retention(much_later)
     assert removed["past_years"] == 4  # two lessons (groep 6, groep 3), two planbord boards
     assert not Lesson.objects.filter(pk=world.lesson.pk).exists()
     assert not Board.objects.filter(group=world.group).exists()

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from classroom.management.commands.purge_access_logs import purge
-from research import retention
+from research import actions, retention
 
 
 class Command(BaseCommand):
@@ -17,12 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Count only; delete nothing.")
 
     def handle(self, *args, dry_run=False, **options):
-        found = retention.counts() if dry_run else retention.apply()
+        found = retention.counts() if dry_run else actions.apply_retention()
         verb = "due" if dry_run else "removed"
         for kind in retention.KINDS:
-            self.stdout.write(
-                f"{kind.key} (kept {retention.days(kind.key)} days): {found[kind.key]} {verb}"
-            )
+            self.stdout.write(f"{kind} (kept {retention.days(kind)} days): {found[kind]} {verb}")
         if not dry_run:
             for what, count in purge(settings.ACCESS_LOG_RETENTION_DAYS).items():
                 self.stdout.write(
